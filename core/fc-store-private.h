@@ -1,0 +1,110 @@
+/* fc-store-private.h: what the store's own files (and sync/) share.
+ *
+ * FcStore's struct, the prepared-statement helper and the one place that
+ * turns SQLite result codes into FC_ERROR. Not for the UI.
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "fc-error.h"
+#include "fc-ids.h"
+#include "fc-store.h"
+
+G_BEGIN_DECLS
+
+struct _FcStore
+{
+  GObject      parent_instance;
+
+  char        *path;          /* owned */
+  sqlite3     *db;            /* owned */
+  char        *device_id;     /* owned, from meta "device.id" */
+  FcClock     *clock;         /* owned */
+  FcSlaPolicy *policy;        /* owned */
+  FcHlc        hlc;
+  guint        tx_depth;      /* > 0 inside fc_store_tx_begin */
+};
+
+/* A prepared statement that finalizes itself (g_autoptr). */
+typedef struct {
+  sqlite3      *db;   /* borrowed */
+  sqlite3_stmt *stmt; /* owned */
+} FcStmt;
+
+FcStmt  *fc_stmt_prepare   (sqlite3    *db,
+                            const char *sql,
+                            GError    **error);
+void     fc_stmt_free      (FcStmt     *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcStmt, fc_stmt_free)
+
+/* Bind helpers: NULL text binds SQL NULL. Index from 1. */
+void     fc_stmt_bind_text  (FcStmt *stmt, int idx, const char *text);
+void     fc_stmt_bind_int64 (FcStmt *stmt, int idx, gint64 value);
+/* SQLITE_ROW → TRUE; SQLITE_DONE → FALSE, no error; else FALSE + error. */
+gboolean fc_stmt_step      (FcStmt  *stmt,
+                            GError **error);
+/* Step to SQLITE_DONE; FALSE + error otherwise. */
+gboolean fc_stmt_run       (FcStmt  *stmt,
+                            GError **error);
+const char *fc_stmt_text   (FcStmt *stmt, int col);
+gint64   fc_stmt_int64     (FcStmt *stmt, int col);
+
+gboolean fc_db_exec        (sqlite3    *db,
+                            const char *sql,
+                            GError    **error);
+void     fc_db_set_error   (sqlite3    *db,
+                            int         rc,
+                            GError    **error);
+
+gboolean fc_store_migrate  (sqlite3 *db,
+                            int      target,
+                            GError **error);
+
+/* Opens a store file migrated only up to @version (for migration tests). */
+gboolean fc_store_create_at_version (const char *path,
+                                     int         version,
+                                     GError    **error);
+
+sqlite3 *fc_store_get_db   (FcStore *self);
+
+/* Nested-safe transaction helpers: only the outermost one touches SQLite. */
+gboolean fc_store_tx_begin    (FcStore *self, GError **error);
+gboolean fc_store_tx_commit   (FcStore *self, GError **error);
+void     fc_store_tx_rollback (FcStore *self);
+
+/* Inside a transaction: insert events that are new (by id) and refold
+ * their cases. Returns the number inserted; @inserted (optional) receives
+ * the new ones. */
+gboolean fc_store_insert_events_in_tx (FcStore    *self,
+                                       GPtrArray  *events,
+                                       FcSyncState state,
+                                       GPtrArray  *inserted,
+                                       GError    **error);
+gboolean fc_store_refold_case_in_tx   (FcStore    *self,
+                                       const char *case_id,
+                                       GError    **error);
+/* Read a case's events in fold order. */
+GPtrArray *fc_store_read_events       (FcStore    *self,
+                                       const char *case_id,
+                                       GError    **error);
+FcEvent *fc_store_event_from_row      (FcStmt     *stmt,
+                                       GError    **error);
+#define FC_EVENT_COLUMNS \
+  "id, case_id, type, hlc, device, author, payload, sync_state, server_seq, " \
+  "reject_reason, conflict, conflict_reason"
+
+FcCase  *fc_store_case_from_row       (FcStmt *stmt);
+#define FC_CASE_COLUMNS \
+  "c.id, c.number, c.state, c.kind, c.channel, c.problem_type, c.severity, " \
+  "c.department, c.customer_id, c.product_serial, c.model, c.title, c.assignee, " \
+  "c.plan_action, c.approval_required, c.complex, c.satisfaction, c.opened_at, " \
+  "c.responded_at, c.agreed_at, c.resolved_at, c.revisit_due, c.closed_at, " \
+  "c.waiting_since, c.waited_ms, c.last_hlc, c.n_events, c.n_conflicts, c.next_due, " \
+  "cu.name"
+#define FC_CASE_FROM "cases c LEFT JOIN customers cu ON cu.id = c.customer_id"
+
+void     fc_store_emit_case_changed (FcStore    *self,
+                                     const char *case_id);
+
+G_END_DECLS
