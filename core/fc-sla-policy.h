@@ -20,12 +20,14 @@ typedef enum {
   FC_DEADLINE_MET,
   FC_DEADLINE_MISSED,        /* met, but late */
   FC_DEADLINE_NOT_APPLICABLE,/* the case was cancelled before it ran out */
+  FC_DEADLINE_PAUSED,        /* waiting for the customer to agree */
 } FcDeadlineState;
 
 const char *fc_deadline_state_to_string (FcDeadlineState state);
 
 typedef struct {
   char           *rule_id;     /* "response", "repair", … */
+  char           *label;       /* English label from the policy */
   gint64          start_ms;    /* 0 if not started */
   gint64          due_ms;      /* 0 if not started */
   gint64          warn_ms;     /* when the warning fires */

@@ -56,8 +56,11 @@ static const char *const migrations[] = {
   "  last_hlc       INTEGER NOT NULL DEFAULT 0,"
   "  n_events       INTEGER NOT NULL DEFAULT 0,"
   "  n_conflicts    INTEGER NOT NULL DEFAULT 0,"
-  "  next_due       INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
-  "CREATE UNIQUE INDEX cases_by_number ON cases (number);"
+  "  next_due       INTEGER NOT NULL DEFAULT 0,"
+  "  fts_rowid      INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  /* Not unique: numbers are minted offline on many devices; a clash must
+   * never make a case impossible to store. */
+  "CREATE INDEX cases_by_number ON cases (number);"
   "CREATE INDEX cases_urgent ON cases (is_open, severity_rank DESC, next_due);"
   "CREATE INDEX cases_by_serial ON cases (product_serial);"
   "CREATE INDEX cases_by_assignee ON cases (assignee, is_open);"
@@ -68,8 +71,10 @@ static const char *const migrations[] = {
   "  data   BLOB NOT NULL,"
   "  synced INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
 
-  /* 2: reference data and full-text search. The trigram tokenizer splits
-   * Chinese, which has no spaces, as well as English. */
+  /* 2: reference data and full-text search. Text is indexed through
+   * fc_fts_index_text() (Chinese as bigrams, see fc-fts.h). FTS rows are found by
+   * rowid (an UNINDEXED column would need a full scan): case_fts.rowid is
+   * cases.fts_rowid, kb_fts.rowid is kb_articles.rowid. */
   "CREATE TABLE models ("
   "  model           TEXT PRIMARY KEY,"
   "  name            TEXT NOT NULL,"
@@ -100,9 +105,9 @@ static const char *const migrations[] = {
   "  fix     TEXT);"
   "CREATE INDEX kb_by_model ON kb_articles (model);"
   "CREATE VIRTUAL TABLE case_fts USING fts5 ("
-  "  case_id UNINDEXED, title, body, tokenize = 'trigram');"
+  "  case_id UNINDEXED, title, body, tokenize = 'porter unicode61 remove_diacritics 2');"
   "CREATE VIRTUAL TABLE kb_fts USING fts5 ("
-  "  article_id UNINDEXED, model UNINDEXED, symptom, body, tokenize = 'trigram');",
+  "  article_id UNINDEXED, model UNINDEXED, symptom, body, tokenize = 'porter unicode61 remove_diacritics 2');",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == FC_STORE_SCHEMA_VERSION);

@@ -1,0 +1,497 @@
+/* fc-store-sync.c: inserting events (local or received), refolding cases,
+ * and the sync bookkeeping: pending events, receipts, the cursor.
+ *
+ * Received events are deduplicated by id, so applying the same batch twice
+ * changes nothing; a case is refolded from all its events, so arrival order
+ * never matters.
+ */
+#include "fc-store-private.h"
+#include "fc-fts.h"
+
+#include <string.h>
+
+FcEvent *
+fc_store_event_from_row (FcStmt  *stmt,
+                         GError **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  FcEvent *event;
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, fc_stmt_text (stmt, 6), -1, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_STORAGE, "Corrupt payload in event %s",
+                   fc_stmt_text (stmt, 0));
+      return NULL;
+    }
+  event = fc_event_new (fc_stmt_text (stmt, 0), fc_stmt_text (stmt, 1), fc_stmt_text (stmt, 2),
+                        fc_stmt_int64 (stmt, 3), fc_stmt_text (stmt, 4), fc_stmt_text (stmt, 5),
+                        json_node_get_object (root));
+  event->sync_state = (FcSyncState) fc_stmt_int64 (stmt, 7);
+  event->server_seq = fc_stmt_int64 (stmt, 8);
+  event->reject_reason = g_strdup (fc_stmt_text (stmt, 9));
+  event->conflict = fc_stmt_int64 (stmt, 10) != 0;
+  event->conflict_reason = g_strdup (fc_stmt_text (stmt, 11));
+  return event;
+}
+
+static GPtrArray *
+read_event_rows (FcStmt  *stmt,
+                 GError **error)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  g_autoptr(GError) local = NULL;
+
+  while (fc_stmt_step (stmt, &local))
+    {
+      FcEvent *ev = fc_store_event_from_row (stmt, error);
+      if (ev == NULL)
+        return NULL;
+      g_ptr_array_add (events, ev);
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return g_steal_pointer (&events);
+}
+
+GPtrArray *
+fc_store_read_events (FcStore    *self,
+                      const char *case_id,
+                      GError    **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  stmt = fc_stmt_prepare (self->db, "SELECT " FC_EVENT_COLUMNS " FROM events WHERE case_id = ? "
+                                    "ORDER BY hlc, device, id", error);
+  if (stmt == NULL)
+    return NULL;
+  fc_stmt_bind_text (stmt, 1, case_id);
+  return read_event_rows (stmt, error);
+}
+
+static int
+severity_rank (const char *severity)
+{
+  if (g_strcmp0 (severity, "urgent") == 0)
+    return 3;
+  if (g_strcmp0 (severity, "major") == 0)
+    return 2;
+  return 1;
+}
+
+/* The searchable text of a case: what the customer said and what was found. */
+static char *
+case_body (GPtrArray *events)
+{
+  static const char *const members[] = {
+    "description", "symptom", "cause", "steps", "text", "comment", "summary", "model",
+    "product_serial", "number",
+  };
+  GString *body = g_string_new (NULL);
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      FcEvent *ev = g_ptr_array_index (events, i);
+      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
+        {
+          const char *v = json_object_get_string_member_with_default (ev->payload, members[m], NULL);
+          if (v != NULL && body->len < 32 * 1024)
+            g_string_append_printf (body, "%s\n", v);
+        }
+    }
+  return g_string_free (body, FALSE);
+}
+
+static gboolean
+update_conflict_marks (FcStore   *self,
+                       GPtrArray *events,
+                       GPtrArray *before,
+                       GError   **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      FcEvent *ev = g_ptr_array_index (events, i);
+      gboolean was = GPOINTER_TO_INT (g_ptr_array_index (before, i));
+
+      if (was == ev->conflict)
+        continue;
+      if (stmt == NULL &&
+          (stmt = fc_stmt_prepare (self->db, "UPDATE events SET conflict = ?1, conflict_reason = ?2 "
+                                             "WHERE id = ?3", error)) == NULL)
+        return FALSE;
+      sqlite3_reset (stmt->stmt);
+      fc_stmt_bind_int64 (stmt, 1, ev->conflict);
+      fc_stmt_bind_text (stmt, 2, ev->conflict_reason);
+      fc_stmt_bind_text (stmt, 3, ev->id);
+      if (!fc_stmt_run (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_fts_rowid (FcStore    *self,
+                const char *case_id,
+                gint64     *out_rowid,
+                GError    **error)
+{
+  g_autoptr(FcStmt) stmt = fc_stmt_prepare (self->db, "SELECT fts_rowid FROM cases WHERE id = ?",
+                                            error);
+  g_autoptr(GError) local = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  fc_stmt_bind_text (stmt, 1, case_id);
+  *out_rowid = fc_stmt_step (stmt, &local) ? fc_stmt_int64 (stmt, 0) : 0;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+write_fts (FcStore          *self,
+           const FcCaseFold *fold,
+           GPtrArray        *events,
+           gint64           *inout_rowid,
+           GError          **error)
+{
+  g_autoptr(FcStmt) del = NULL;
+  g_autoptr(FcStmt) ins = NULL;
+  g_autofree char *raw = case_body (events);
+  g_autofree char *body = fc_fts_index_text (raw);
+  g_autofree char *title = fc_fts_index_text (fold->title);
+
+  if (*inout_rowid != 0)
+    {
+      del = fc_stmt_prepare (self->db, "DELETE FROM case_fts WHERE rowid = ?", error);
+      if (del == NULL)
+        return FALSE;
+      fc_stmt_bind_int64 (del, 1, *inout_rowid);
+      if (!fc_stmt_run (del, error))
+        return FALSE;
+    }
+  ins = fc_stmt_prepare (self->db, "INSERT INTO case_fts (rowid, case_id, title, body) "
+                                   "VALUES (?, ?, ?, ?)", error);
+  if (ins == NULL)
+    return FALSE;
+  if (*inout_rowid != 0)
+    fc_stmt_bind_int64 (ins, 1, *inout_rowid);
+  fc_stmt_bind_text (ins, 2, fold->case_id);
+  fc_stmt_bind_text (ins, 3, title);
+  fc_stmt_bind_text (ins, 4, body);
+  if (!fc_stmt_run (ins, error))
+    return FALSE;
+  *inout_rowid = sqlite3_last_insert_rowid (self->db);
+  return TRUE;
+}
+
+static gboolean
+write_case_row (FcStore          *self,
+                const FcCaseFold *f,
+                gint64            fts_rowid,
+                GError          **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+  int i = 1;
+
+  stmt = fc_stmt_prepare (self->db,
+    "INSERT OR REPLACE INTO cases (id, number, state, is_open, kind, channel, problem_type, "
+    "severity, severity_rank, department, customer_id, product_serial, model, title, assignee, "
+    "plan_action, approval_required, complex, satisfaction, opened_at, responded_at, agreed_at, "
+    "resolved_at, revisit_due, closed_at, waiting_since, waited_ms, last_hlc, n_events, "
+    "n_conflicts, next_due, fts_rowid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+    "?,?,?,?,?,?,?,?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  fc_stmt_bind_text (stmt, i++, f->case_id);
+  fc_stmt_bind_text (stmt, i++, f->number);
+  fc_stmt_bind_text (stmt, i++, fc_case_state_to_string (f->state));
+  fc_stmt_bind_int64 (stmt, i++, fc_case_state_is_open (f->state));
+  fc_stmt_bind_text (stmt, i++, f->kind);
+  fc_stmt_bind_text (stmt, i++, f->channel);
+  fc_stmt_bind_text (stmt, i++, f->problem_type);
+  fc_stmt_bind_text (stmt, i++, f->severity);
+  fc_stmt_bind_int64 (stmt, i++, severity_rank (f->severity));
+  fc_stmt_bind_text (stmt, i++, f->department);
+  fc_stmt_bind_text (stmt, i++, f->customer_id);
+  fc_stmt_bind_text (stmt, i++, f->product_serial);
+  fc_stmt_bind_text (stmt, i++, f->model);
+  fc_stmt_bind_text (stmt, i++, f->title);
+  fc_stmt_bind_text (stmt, i++, f->assignee);
+  fc_stmt_bind_text (stmt, i++, f->plan_action);
+  fc_stmt_bind_int64 (stmt, i++, f->approval_required);
+  fc_stmt_bind_int64 (stmt, i++, f->complex);
+  fc_stmt_bind_int64 (stmt, i++, f->satisfaction);
+  fc_stmt_bind_int64 (stmt, i++, f->opened_at);
+  fc_stmt_bind_int64 (stmt, i++, f->responded_at);
+  fc_stmt_bind_int64 (stmt, i++, f->agreed_at);
+  fc_stmt_bind_int64 (stmt, i++, f->resolved_at);
+  fc_stmt_bind_int64 (stmt, i++, f->revisit_due);
+  fc_stmt_bind_int64 (stmt, i++, f->closed_at);
+  fc_stmt_bind_int64 (stmt, i++, f->waiting_since);
+  fc_stmt_bind_int64 (stmt, i++, f->waited_ms);
+  fc_stmt_bind_int64 (stmt, i++, f->last_hlc);
+  fc_stmt_bind_int64 (stmt, i++, f->n_events);
+  fc_stmt_bind_int64 (stmt, i++, f->n_conflicts);
+  fc_stmt_bind_int64 (stmt, i++, fc_sla_policy_next_due (self->policy, f));
+  fc_stmt_bind_int64 (stmt, i++, fts_rowid);
+  return fc_stmt_run (stmt, error);
+}
+
+gboolean
+fc_store_refold_case_in_tx (FcStore    *self,
+                            const char *case_id,
+                            GError    **error)
+{
+  g_autoptr(GPtrArray) events = fc_store_read_events (self, case_id, error);
+  g_autoptr(GPtrArray) before = NULL;
+  FcCaseFold fold;
+  gint64 fts_rowid = 0;
+  gboolean ok;
+
+  g_assert (self->tx_depth > 0);
+  if (events == NULL)
+    return FALSE;
+  before = g_ptr_array_sized_new (events->len);
+  for (guint i = 0; i < events->len; i++)
+    g_ptr_array_add (before, GINT_TO_POINTER (((FcEvent *) g_ptr_array_index (events, i))->conflict));
+
+  fc_case_fold_init (&fold, case_id);
+  fc_case_fold_events (&fold, events);
+  ok = update_conflict_marks (self, events, before, error) &&
+       read_fts_rowid (self, case_id, &fts_rowid, error) &&
+       write_fts (self, &fold, events, &fts_rowid, error) &&
+       write_case_row (self, &fold, fts_rowid, error);
+  fc_case_fold_clear (&fold);
+  return ok;
+}
+
+static gboolean
+insert_one (FcStore     *self,
+            FcStmt      *stmt,
+            FcEvent     *ev,
+            FcSyncState  state,
+            gboolean    *out_new,
+            GError     **error)
+{
+  g_autofree char *payload = fc_event_payload_to_string (ev);
+
+  sqlite3_reset (stmt->stmt);
+  fc_stmt_bind_text (stmt, 1, ev->id);
+  fc_stmt_bind_text (stmt, 2, ev->case_id);
+  fc_stmt_bind_text (stmt, 3, ev->type);
+  fc_stmt_bind_int64 (stmt, 4, ev->hlc);
+  fc_stmt_bind_text (stmt, 5, ev->device);
+  fc_stmt_bind_text (stmt, 6, ev->author);
+  fc_stmt_bind_text (stmt, 7, payload);
+  fc_stmt_bind_int64 (stmt, 8, state);
+  fc_stmt_bind_int64 (stmt, 9, ev->server_seq);
+  if (!fc_stmt_run (stmt, error))
+    return FALSE;
+  *out_new = sqlite3_changes (self->db) > 0;
+  return TRUE;
+}
+
+gboolean
+fc_store_insert_events_in_tx (FcStore    *self,
+                              GPtrArray  *events,
+                              FcSyncState state,
+                              GPtrArray  *inserted,
+                              GError    **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+  g_autoptr(GHashTable) cases = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer case_id;
+
+  g_assert (self->tx_depth > 0);
+  stmt = fc_stmt_prepare (self->db, "INSERT OR IGNORE INTO events (id, case_id, type, hlc, "
+                                    "device, author, payload, sync_state, server_seq) "
+                                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < events->len; i++)
+    {
+      FcEvent *ev = g_ptr_array_index (events, i);
+      gboolean is_new = FALSE;
+
+      if (!insert_one (self, stmt, ev, state, &is_new, error))
+        return FALSE;
+      fc_hlc_observe (&self->hlc, ev->hlc);
+      if (!is_new)
+        continue;
+      ev->sync_state = state;
+      g_hash_table_add (cases, ev->case_id);
+      if (inserted != NULL)
+        g_ptr_array_add (inserted, fc_event_ref (ev));
+    }
+  g_hash_table_iter_init (&iter, cases);
+  while (g_hash_table_iter_next (&iter, &case_id, NULL))
+    if (!fc_store_refold_case_in_tx (self, case_id, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* ---- Sync bookkeeping ---- */
+
+GPtrArray *
+fc_store_list_pending (FcStore  *self,
+                       guint     limit,
+                       GError  **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  g_return_val_if_fail (FC_IS_STORE (self), NULL);
+  stmt = fc_stmt_prepare (self->db, "SELECT " FC_EVENT_COLUMNS " FROM events "
+                                    "WHERE sync_state = 0 ORDER BY hlc, device, id LIMIT ?", error);
+  if (stmt == NULL)
+    return NULL;
+  fc_stmt_bind_int64 (stmt, 1, limit > 0 ? (gint64) limit : G_MAXINT64);
+  return read_event_rows (stmt, error);
+}
+
+gint64
+fc_store_count_pending (FcStore *self)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  g_return_val_if_fail (FC_IS_STORE (self), 0);
+  stmt = fc_stmt_prepare (self->db, "SELECT count(*) FROM events WHERE sync_state = 0", NULL);
+  if (stmt == NULL || !fc_stmt_step (stmt, NULL))
+    return 0;
+  return fc_stmt_int64 (stmt, 0);
+}
+
+GPtrArray *
+fc_store_list_rejected (FcStore  *self,
+                        GError  **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  g_return_val_if_fail (FC_IS_STORE (self), NULL);
+  stmt = fc_stmt_prepare (self->db, "SELECT " FC_EVENT_COLUMNS " FROM events "
+                                    "WHERE sync_state = 2 ORDER BY hlc, device, id", error);
+  if (stmt == NULL)
+    return NULL;
+  return read_event_rows (stmt, error);
+}
+
+void
+fc_sync_receipt_free (FcSyncReceipt *receipt)
+{
+  if (receipt == NULL)
+    return;
+  g_free (receipt->event_id);
+  g_free (receipt->reject_reason);
+  g_free (receipt);
+}
+
+static gboolean
+apply_receipts (FcStore   *self,
+                GPtrArray *receipts,
+                GError   **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  if (receipts == NULL || receipts->len == 0)
+    return TRUE;
+  /* Only a pending event takes a receipt: a late duplicate answer never
+   * turns an acknowledged event back into a rejected one. */
+  stmt = fc_stmt_prepare (self->db, "UPDATE events SET sync_state = ?1, server_seq = ?2, "
+                                    "reject_reason = ?3 WHERE id = ?4 AND sync_state = 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < receipts->len; i++)
+    {
+      FcSyncReceipt *r = g_ptr_array_index (receipts, i);
+      gboolean rejected = r->reject_reason != NULL;
+
+      sqlite3_reset (stmt->stmt);
+      fc_stmt_bind_int64 (stmt, 1, rejected ? FC_SYNC_REJECTED : FC_SYNC_ACKED);
+      fc_stmt_bind_int64 (stmt, 2, rejected ? 0 : r->server_seq);
+      fc_stmt_bind_text (stmt, 3, r->reject_reason);
+      fc_stmt_bind_text (stmt, 4, r->event_id);
+      if (!fc_stmt_run (stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+emit_for (FcStore   *self,
+          GPtrArray *inserted)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  /* Per-case signals for small batches; a big pull just says "changed". */
+  if (inserted->len <= 100)
+    for (guint i = 0; i < inserted->len; i++)
+      {
+        FcEvent *ev = g_ptr_array_index (inserted, i);
+        if (g_hash_table_add (seen, ev->case_id))
+          fc_store_emit_case_changed (self, ev->case_id);
+      }
+  fc_store_emit_case_changed (self, NULL);
+}
+
+gboolean
+fc_store_apply_sync (FcStore    *self,
+                     GPtrArray  *receipts,
+                     GPtrArray  *incoming,
+                     const char *cursor,
+                     GError    **error)
+{
+  g_autoptr(GPtrArray) inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+
+  g_return_val_if_fail (FC_IS_STORE (self), FALSE);
+  if (!fc_store_tx_begin (self, error))
+    return FALSE;
+  if (!apply_receipts (self, receipts, error) ||
+      (incoming != NULL &&
+       !fc_store_insert_events_in_tx (self, incoming, FC_SYNC_REMOTE, inserted, error)) ||
+      (cursor != NULL && !fc_store_set_meta (self, "sync.cursor", cursor, error)) ||
+      !fc_store_tx_commit (self, error))
+    {
+      if (self->tx_depth > 0)
+        fc_store_tx_rollback (self);
+      return FALSE;
+    }
+  emit_for (self, inserted);
+  return TRUE;
+}
+
+gboolean
+fc_store_ingest (FcStore    *self,
+                 GPtrArray  *events,
+                 FcSyncState state,
+                 GError    **error)
+{
+  g_autoptr(GPtrArray) inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+
+  g_return_val_if_fail (FC_IS_STORE (self), FALSE);
+  for (guint i = 0; i < events->len; i++)
+    if (!fc_event_validate (g_ptr_array_index (events, i), error))
+      return FALSE;
+  if (!fc_store_tx_begin (self, error))
+    return FALSE;
+  if (!fc_store_insert_events_in_tx (self, events, state, inserted, error) ||
+      !fc_store_tx_commit (self, error))
+    {
+      if (self->tx_depth > 0)
+        fc_store_tx_rollback (self);
+      return FALSE;
+    }
+  emit_for (self, inserted);
+  return TRUE;
+}
