@@ -760,8 +760,10 @@ prepare_open_payload (FcStore    *self,
       json_object_set_string_member (copy, "customer_id", customer_id);
     }
   if (!json_object_has_member (copy, "number"))
-    json_object_set_string_member (copy, "number",
-                                   mint_case_number (fc_clock_now_ms (self->clock)));
+    {
+      g_autofree char *number = mint_case_number (fc_clock_now_ms (self->clock));
+      json_object_set_string_member (copy, "number", number);
+    }
   return g_steal_pointer (&copy);
 }
 
