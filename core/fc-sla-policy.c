@@ -364,28 +364,47 @@ fc_sla_policy_evaluate (FcSlaPolicy      *self,
   return out;
 }
 
-gint64
-fc_sla_policy_next_due (FcSlaPolicy      *self,
-                        const FcCaseFold *fold)
+/* The earliest due (or warning) time among running deadlines. */
+static gint64
+next_running (FcSlaPolicy      *self,
+              const FcCaseFold *fold,
+              gboolean          warn)
 {
   gint64 next = 0;
 
-  g_return_val_if_fail (FC_IS_SLA_POLICY (self), 0);
   if (!fc_case_state_is_open (fold->state))
     return 0;
   for (guint i = 0; i < self->rules->len; i++)
     {
       const Rule *rule = g_ptr_array_index (self->rules, i);
       g_autoptr(FcDeadline) d = NULL;
+      gint64 t;
 
       if (!rule_applies (self, rule, fold))
         continue;
       /* Evaluated at the start of time: only "running or not" matters, and
        * a paused clock has no due time to sort by. */
       d = evaluate_rule (self, rule, fold, 0);
+      t = warn ? d->warn_ms : d->due_ms;
       if (d->due_ms != 0 && d->met_ms == 0 && d->state != FC_DEADLINE_PAUSED &&
-          (next == 0 || d->due_ms < next))
-        next = d->due_ms;
+          (next == 0 || t < next))
+        next = t;
     }
   return next;
+}
+
+gint64
+fc_sla_policy_next_due (FcSlaPolicy      *self,
+                        const FcCaseFold *fold)
+{
+  g_return_val_if_fail (FC_IS_SLA_POLICY (self), 0);
+  return next_running (self, fold, FALSE);
+}
+
+gint64
+fc_sla_policy_next_warn (FcSlaPolicy      *self,
+                         const FcCaseFold *fold)
+{
+  g_return_val_if_fail (FC_IS_SLA_POLICY (self), 0);
+  return next_running (self, fold, TRUE);
 }

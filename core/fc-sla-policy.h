@@ -57,5 +57,8 @@ GPtrArray   *fc_sla_policy_evaluate      (FcSlaPolicy      *self,
  * projection keeps it so "most urgent open cases" is an index scan. */
 gint64       fc_sla_policy_next_due      (FcSlaPolicy      *self,
                                           const FcCaseFold *fold);
+/* The earliest warning time among deadlines still running, 0 if none. */
+gint64       fc_sla_policy_next_warn     (FcSlaPolicy      *self,
+                                          const FcCaseFold *fold);
 
 G_END_DECLS

@@ -56,12 +56,15 @@ static const char *const migrations[] = {
   "  last_hlc       INTEGER NOT NULL DEFAULT 0,"
   "  n_events       INTEGER NOT NULL DEFAULT 0,"
   "  n_conflicts    INTEGER NOT NULL DEFAULT 0,"
-  "  next_due       INTEGER NOT NULL DEFAULT 0,"
+  /* Earliest due and warning times of the running deadlines; a case with
+   * none has 9223372036854775807 so it sorts last and needs no CASE. */
+  "  next_due       INTEGER NOT NULL DEFAULT 9223372036854775807,"
+  "  next_warn      INTEGER NOT NULL DEFAULT 9223372036854775807,"
   "  fts_rowid      INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
   /* Not unique: numbers are minted offline on many devices; a clash must
    * never make a case impossible to store. */
   "CREATE INDEX cases_by_number ON cases (number);"
-  "CREATE INDEX cases_urgent ON cases (is_open, severity_rank DESC, next_due);"
+  "CREATE INDEX cases_urgent ON cases (is_open DESC, severity_rank DESC, next_due, last_hlc DESC);"
   "CREATE INDEX cases_by_serial ON cases (product_serial);"
   "CREATE INDEX cases_by_assignee ON cases (assignee, is_open);"
   "CREATE TABLE blobs ("

@@ -24,18 +24,24 @@ struct _FcStore
   FcSlaPolicy *policy;        /* owned */
   FcHlc        hlc;
   guint        tx_depth;      /* > 0 inside fc_store_tx_begin */
+  GHashTable  *stmt_cache;    /* owned: SQL text → sqlite3_stmt*, hot paths only */
 };
 
 /* A prepared statement that finalizes itself (g_autoptr). */
 typedef struct {
-  sqlite3      *db;   /* borrowed */
-  sqlite3_stmt *stmt; /* owned */
+  sqlite3      *db;     /* borrowed */
+  sqlite3_stmt *stmt;   /* owned, unless cached */
+  gboolean      cached; /* borrowed from the store's cache: reset, not finalized */
 } FcStmt;
 
 FcStmt  *fc_stmt_prepare   (sqlite3    *db,
                             const char *sql,
                             GError    **error);
 void     fc_stmt_free      (FcStmt     *stmt);
+/* Same, reusing a statement the store keeps prepared (hot paths). */
+FcStmt  *fc_store_prepare_cached (FcStore    *self,
+                                  const char *sql,
+                                  GError    **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcStmt, fc_stmt_free)
 
 /* Bind helpers: NULL text binds SQL NULL. Index from 1. */

@@ -49,6 +49,8 @@ fc_store_case_from_row (FcStmt *stmt)
   f.n_conflicts = (guint) fc_stmt_int64 (stmt, i++);
   {
     gint64 next_due = fc_stmt_int64 (stmt, i++);
+    if (next_due == G_MAXINT64)
+      next_due = 0;
     const char *customer = fc_stmt_text (stmt, i++);
     return fc_case_new_take (&f, customer, next_due);
   }
@@ -82,7 +84,7 @@ fc_store_get_case (FcStore    *self,
   g_return_val_if_fail (FC_IS_STORE (self), NULL);
   g_return_val_if_fail (case_id_or_number != NULL, NULL);
 
-  stmt = fc_stmt_prepare (self->db, "SELECT " FC_CASE_COLUMNS " FROM " FC_CASE_FROM
+  stmt = fc_store_prepare_cached (self, "SELECT " FC_CASE_COLUMNS " FROM " FC_CASE_FROM
                                     " WHERE c.id = ?1 OR c.number = ?1 LIMIT 1", error);
   if (stmt == NULL)
     return NULL;
@@ -128,8 +130,7 @@ fc_store_list_deadlines (FcStore    *self,
 static void
 append_where (GString           *sql,
               const FcCaseQuery *q,
-              const char        *match,
-              double             warning_share)
+              const char        *match)
 {
   g_string_append (sql, " WHERE 1");
   switch (q->filter)
@@ -138,14 +139,10 @@ append_where (GString           *sql,
       g_string_append (sql, " AND c.is_open = 1");
       break;
     case FC_CASE_FILTER_AT_RISK:
-      /* next_due is the earliest running deadline; warning is a share of
-       * its allowed time, approximated here from the open time. */
-      g_string_append_printf (sql, " AND c.is_open = 1 AND c.next_due > 0 AND "
-                              "?3 >= c.next_due - (c.next_due - c.opened_at) * %.4f",
-                              1.0 - warning_share);
+      g_string_append (sql, " AND c.is_open = 1 AND c.next_warn <= ?3");
       break;
     case FC_CASE_FILTER_OVERDUE:
-      g_string_append (sql, " AND c.is_open = 1 AND c.next_due > 0 AND c.next_due <= ?3");
+      g_string_append (sql, " AND c.is_open = 1 AND c.next_due <= ?3");
       break;
     case FC_CASE_FILTER_RETURNS:
       g_string_append (sql, " AND c.kind = 'return'");
@@ -171,7 +168,7 @@ append_where (GString           *sql,
 }
 
 static const char *order_by =
-  " ORDER BY c.is_open DESC, c.severity_rank DESC, (c.next_due = 0), c.next_due, c.last_hlc DESC";
+  " ORDER BY c.is_open DESC, c.severity_rank DESC, c.next_due, c.last_hlc DESC";
 
 static char *
 fts_query (const char *text)
@@ -209,7 +206,7 @@ prepare_query (FcStore           *self,
   g_autofree char *match = q->text != NULL ? fts_query (q->text) : NULL;
   FcStmt *stmt;
 
-  append_where (sql, q, match, fc_sla_policy_get_warning_share (self->policy));
+  append_where (sql, q, match);
   if (ordered)
     {
       g_string_append (sql, order_by);

@@ -67,7 +67,7 @@ fc_store_read_events (FcStore    *self,
 {
   g_autoptr(FcStmt) stmt = NULL;
 
-  stmt = fc_stmt_prepare (self->db, "SELECT " FC_EVENT_COLUMNS " FROM events WHERE case_id = ? "
+  stmt = fc_store_prepare_cached (self, "SELECT " FC_EVENT_COLUMNS " FROM events WHERE case_id = ? "
                                     "ORDER BY hlc, device, id", error);
   if (stmt == NULL)
     return NULL;
@@ -143,8 +143,8 @@ read_fts_rowid (FcStore    *self,
                 gint64     *out_rowid,
                 GError    **error)
 {
-  g_autoptr(FcStmt) stmt = fc_stmt_prepare (self->db, "SELECT fts_rowid FROM cases WHERE id = ?",
-                                            error);
+  g_autoptr(FcStmt) stmt = fc_store_prepare_cached (self, "SELECT fts_rowid FROM cases WHERE id = ?",
+                                                    error);
   g_autoptr(GError) local = NULL;
 
   if (stmt == NULL)
@@ -174,14 +174,14 @@ write_fts (FcStore          *self,
 
   if (*inout_rowid != 0)
     {
-      del = fc_stmt_prepare (self->db, "DELETE FROM case_fts WHERE rowid = ?", error);
+      del = fc_store_prepare_cached (self, "DELETE FROM case_fts WHERE rowid = ?", error);
       if (del == NULL)
         return FALSE;
       fc_stmt_bind_int64 (del, 1, *inout_rowid);
       if (!fc_stmt_run (del, error))
         return FALSE;
     }
-  ins = fc_stmt_prepare (self->db, "INSERT INTO case_fts (rowid, case_id, title, body) "
+  ins = fc_store_prepare_cached (self, "INSERT INTO case_fts (rowid, case_id, title, body) "
                                    "VALUES (?, ?, ?, ?)", error);
   if (ins == NULL)
     return FALSE;
@@ -203,15 +203,16 @@ write_case_row (FcStore          *self,
                 GError          **error)
 {
   g_autoptr(FcStmt) stmt = NULL;
+  gint64 due, warn;
   int i = 1;
 
-  stmt = fc_stmt_prepare (self->db,
+  stmt = fc_store_prepare_cached (self,
     "INSERT OR REPLACE INTO cases (id, number, state, is_open, kind, channel, problem_type, "
     "severity, severity_rank, department, customer_id, product_serial, model, title, assignee, "
     "plan_action, approval_required, complex, satisfaction, opened_at, responded_at, agreed_at, "
     "resolved_at, revisit_due, closed_at, waiting_since, waited_ms, last_hlc, n_events, "
-    "n_conflicts, next_due, fts_rowid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
-    "?,?,?,?,?,?,?,?)", error);
+    "n_conflicts, next_due, next_warn, fts_rowid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (stmt == NULL)
     return FALSE;
   fc_stmt_bind_text (stmt, i++, f->case_id);
@@ -244,7 +245,10 @@ write_case_row (FcStore          *self,
   fc_stmt_bind_int64 (stmt, i++, f->last_hlc);
   fc_stmt_bind_int64 (stmt, i++, f->n_events);
   fc_stmt_bind_int64 (stmt, i++, f->n_conflicts);
-  fc_stmt_bind_int64 (stmt, i++, fc_sla_policy_next_due (self->policy, f));
+  due = fc_sla_policy_next_due (self->policy, f);
+  warn = fc_sla_policy_next_warn (self->policy, f);
+  fc_stmt_bind_int64 (stmt, i++, due != 0 ? due : G_MAXINT64);
+  fc_stmt_bind_int64 (stmt, i++, warn != 0 ? warn : G_MAXINT64);
   fc_stmt_bind_int64 (stmt, i++, fts_rowid);
   return fc_stmt_run (stmt, error);
 }
@@ -316,7 +320,7 @@ fc_store_insert_events_in_tx (FcStore    *self,
   gpointer case_id;
 
   g_assert (self->tx_depth > 0);
-  stmt = fc_stmt_prepare (self->db, "INSERT OR IGNORE INTO events (id, case_id, type, hlc, "
+  stmt = fc_store_prepare_cached (self, "INSERT OR IGNORE INTO events (id, case_id, type, hlc, "
                                     "device, author, payload, sync_state, server_seq) "
                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (stmt == NULL)

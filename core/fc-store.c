@@ -69,8 +69,42 @@ fc_stmt_free (FcStmt *stmt)
 {
   if (stmt == NULL)
     return;
-  sqlite3_finalize (stmt->stmt);
+  if (stmt->cached)
+    {
+      sqlite3_reset (stmt->stmt);
+      sqlite3_clear_bindings (stmt->stmt);
+    }
+  else
+    sqlite3_finalize (stmt->stmt);
   g_free (stmt);
+}
+
+FcStmt *
+fc_store_prepare_cached (FcStore    *self,
+                         const char *sql,
+                         GError    **error)
+{
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->stmt_cache, sql);
+  FcStmt *wrapper;
+
+  /* A statement still stepping (a nested use) gets a fresh one. */
+  if (stmt != NULL && sqlite3_stmt_busy (stmt))
+    return fc_stmt_prepare (self->db, sql, error);
+  if (stmt == NULL)
+    {
+      int rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+      if (rc != SQLITE_OK)
+        {
+          fc_db_set_error (self->db, rc, error);
+          return NULL;
+        }
+      g_hash_table_insert (self->stmt_cache, g_strdup (sql), stmt);
+    }
+  wrapper = g_new0 (FcStmt, 1);
+  wrapper->db = self->db;
+  wrapper->stmt = stmt;
+  wrapper->cached = TRUE;
+  return wrapper;
 }
 
 void
@@ -203,6 +237,7 @@ fc_store_finalize (GObject *object)
 {
   FcStore *self = FC_STORE (object);
 
+  g_clear_pointer (&self->stmt_cache, g_hash_table_unref);
   g_clear_pointer (&self->db, sqlite3_close_v2);
   g_clear_object (&self->clock);
   g_clear_object (&self->policy);
@@ -233,8 +268,15 @@ fc_store_class_init (FcStoreClass *klass)
 }
 
 static void
+finalize_stmt (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
 fc_store_init (FcStore *self)
 {
+  self->stmt_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, finalize_stmt);
 }
 
 char *
@@ -409,7 +451,7 @@ fc_store_get_meta (FcStore    *self,
   g_autoptr(FcStmt) stmt = NULL;
 
   g_return_val_if_fail (FC_IS_STORE (self), NULL);
-  stmt = fc_stmt_prepare (self->db, "SELECT value FROM meta WHERE key = ?", NULL);
+  stmt = fc_store_prepare_cached (self, "SELECT value FROM meta WHERE key = ?", NULL);
   if (stmt == NULL)
     return NULL;
   fc_stmt_bind_text (stmt, 1, key);
