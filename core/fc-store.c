@@ -638,6 +638,9 @@ check_step (FcStore    *self,
 
   if (!load_fold (self, case_id, &fold, error))
     return FALSE;
+  /* Another process (the CLI beside the app) may have stamped this case
+   * later than we know: the new step must sort after everything seen. */
+  fc_hlc_observe (&self->hlc, fold.last_hlc);
   if (fold.state == FC_CASE_STATE_NONE && g_strcmp0 (type, FC_EV_CASE_OPENED) != 0)
     {
       g_set_error (error, FC_ERROR, FC_ERROR_NOT_FOUND, "No case with id %s", case_id);
