@@ -482,7 +482,7 @@ open_case (const OpenOptions *o)
     return fc_cli_fail_input ("open: --description is required (the customer's own words)");
   if ((o->customer_phone != NULL || o->customer_address != NULL) && o->customer_name == NULL)
     return fc_cli_fail_input ("open: --customer-phone and --customer-address need --customer-name");
-  store = fc_cli_open_store (&error);
+  store = fc_cli_create_store (&error);
   if (store == NULL)
     return fc_cli_fail (error);
   payload = open_payload (store, o);

@@ -25,7 +25,10 @@ const GOptionEntry *fc_cli_global_entries (void);
 gboolean    fc_cli_parse        (GOptionContext *context,
                                  int            *argc,
                                  char         ***argv);
+/* An existing store (reading, recording steps) … */
 FcStore    *fc_cli_open_store   (GError **error);
+/* … or one created if need be (init, import, open). */
+FcStore    *fc_cli_create_store (GError **error);
 const char *fc_cli_get_author   (void);
 
 /* Print "fieldcase-cli: error: …" and return the exit status. */

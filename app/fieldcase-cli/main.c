@@ -102,9 +102,26 @@ fc_cli_get_author (void)
 }
 
 FcStore *
-fc_cli_open_store (GError **error)
+fc_cli_create_store (GError **error)
 {
   return fc_store_new (fc_cli_store_path, error);
+}
+
+/* Reading or recording needs a store that is there: a mistyped --store
+ * must not leave a new empty file behind. */
+FcStore *
+fc_cli_open_store (GError **error)
+{
+  g_autofree char *path = fc_cli_store_path != NULL ? g_strdup (fc_cli_store_path)
+                                                    : fc_store_default_path ();
+
+  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_NOT_FOUND,
+                   "No store at %s (create one with “fieldcase-cli init”)", path);
+      return NULL;
+    }
+  return fc_store_new (path, error);
 }
 
 char *
@@ -247,7 +264,7 @@ cmd_init (int argc, char **argv)
     return FC_CLI_USAGE;
   if (argc != 1)
     return fc_cli_fail_usage ("init takes no arguments");
-  store = fc_cli_open_store (&error);
+  store = fc_cli_create_store (&error);
   if (store == NULL)
     return fc_cli_fail (error);
   g_print ("Store ready: %s\n", fc_store_get_path (store));
@@ -317,7 +334,7 @@ cmd_import (int argc, char **argv)
                               argv[1]);
   if (!read_import_file (argv[2], &data, &len, &error))
     return fc_cli_fail (error);
-  store = fc_cli_open_store (&error);
+  store = fc_cli_create_store (&error);
   if (store == NULL)
     return fc_cli_fail (error);
   if (looks_like_json (argv[2], data, len))

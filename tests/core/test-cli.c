@@ -425,6 +425,10 @@ test_usage (Fixture *f, gconstpointer data)
 {
   if (skip_without_cli ())
     return;
+  /* No store yet: reading one must not create it. */
+  g_assert_cmpint (RUN (f, "show", "FC000000-NOPE"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "No store at"));
+  g_assert_false (g_file_test (f->store, G_FILE_TEST_EXISTS));
   OK (f, "init");
   REFUSED (f, 2, "unknown command 'frobnicate'", "frobnicate");
   REFUSED (f, 2, "which case?", "respond");
