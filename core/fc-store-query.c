@@ -372,14 +372,14 @@ search_table (FcStore    *self,
 
 static const char *case_search_sql =
   "SELECT 'case', f.case_id, coalesce(c.number || ' · ', '') || c.title, "
-  "coalesce(c.model, ''), bm25(case_fts) "
+  "coalesce(c.model, ''), rank "
   "FROM case_fts f JOIN cases c ON c.fts_rowid = f.rowid "
   "WHERE case_fts MATCH ?1 AND (?3 IS NULL OR c.model = ?3) AND (?4 = 0 OR c.is_open = 0) "
-  "ORDER BY bm25(case_fts) LIMIT ?2";
+  "ORDER BY rank LIMIT ?2";
 static const char *kb_search_sql =
-  "SELECT 'kb', k.id, k.symptom, coalesce(k.fix, ''), bm25(kb_fts) "
+  "SELECT 'kb', k.id, k.symptom, coalesce(k.fix, ''), rank "
   "FROM kb_fts f JOIN kb_articles k ON k.rowid = f.rowid WHERE kb_fts MATCH ?1 AND (?3 IS NULL OR f.model = ?3) AND ?4 IN (0, 1) "
-  "ORDER BY bm25(kb_fts) LIMIT ?2";
+  "ORDER BY rank LIMIT ?2";
 
 static GPtrArray *
 search_both (FcStore    *self,

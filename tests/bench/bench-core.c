@@ -6,7 +6,7 @@
  *   bench-core                     both, in a temporary folder
  *
  * Cases are recorded through the store's real ingest path (validation,
- * fold, projection, FTS), in batches of 500 cases per transaction, as a
+ * fold, projection, FTS), in batches of 2000 cases per transaction, as a
  * first sync would deliver them. Reference rows go in with plain INSERTs:
  * they are not what is measured.
  */
@@ -171,10 +171,10 @@ generate (const char *path)
   gint64 n_events = 0;
 
   g_assert_no_error (error);
-  for (int c = 0; c < n_cases; c += 500)
+  for (int c = 0; c < n_cases; c += 2000)
     {
       g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
-      for (int k = c; k < c + 500 && k < n_cases; k++)
+      for (int k = c; k < c + 2000 && k < n_cases; k++)
         add_case_events (batch, k, now, r);
       n_events += batch->len;
       if (!fc_store_ingest (store, batch, FC_SYNC_REMOTE, &error))
