@@ -67,6 +67,7 @@ static const char *const migrations[] = {
   "CREATE INDEX cases_urgent ON cases (is_open DESC, severity_rank DESC, next_due, last_hlc DESC);"
   "CREATE INDEX cases_by_serial ON cases (product_serial);"
   "CREATE INDEX cases_by_fts ON cases (fts_rowid);"
+  "CREATE INDEX cases_by_hlc ON cases (last_hlc);"
   "CREATE INDEX cases_by_assignee ON cases (assignee, is_open);"
   "CREATE TABLE blobs ("
   "  sha256 TEXT PRIMARY KEY,"

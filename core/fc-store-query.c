@@ -132,7 +132,8 @@ append_where (GString           *sql,
               const FcCaseQuery *q,
               const char        *match)
 {
-  g_string_append (sql, " WHERE 1");
+  /* A case whose opening has not arrived yet is not listed. */
+  g_string_append (sql, " WHERE c.state != 'none'");
   switch (q->filter)
     {
     case FC_CASE_FILTER_OPEN:
@@ -367,19 +368,29 @@ search_table (FcStore    *self,
   fc_stmt_bind_int64 (stmt, 2, limit);
   fc_stmt_bind_text (stmt, 3, model);
   fc_stmt_bind_int64 (stmt, 4, closed_only);
+  /* Similar cases filter by model after the window: look further back. */
+  fc_stmt_bind_int64 (stmt, 5, model != NULL ? 3000 : 300);
   return collect_hits (stmt, hits, error);
 }
 
+/* Ranking every match is what makes full-text search slow on a big store
+ * (a common word matches thousands of cases): rank only the most recent
+ * few hundred matches, which FTS5 finds by walking rowids backwards and
+ * stopping early. ?5 is that window. */
 static const char *case_search_sql =
-  "SELECT 'case', f.case_id, coalesce(c.number || ' · ', '') || c.title, "
-  "coalesce(c.model, ''), rank "
-  "FROM case_fts f JOIN cases c ON c.fts_rowid = f.rowid "
-  "WHERE case_fts MATCH ?1 AND (?3 IS NULL OR c.model = ?3) AND (?4 = 0 OR c.is_open = 0) "
-  "ORDER BY rank LIMIT ?2";
+  "SELECT 'case', c.id, coalesce(c.number || ' · ', '') || c.title, coalesce(c.model, ''), m.r "
+  "FROM (SELECT rowid AS fr, bm25(case_fts) AS r FROM case_fts WHERE case_fts MATCH ?1 "
+  "      ORDER BY rowid DESC LIMIT ?5) m "
+  "JOIN cases c ON c.fts_rowid = m.fr "
+  "WHERE (?3 IS NULL OR c.model = ?3) AND (?4 = 0 OR c.is_open = 0) "
+  "ORDER BY m.r LIMIT ?2";
 static const char *kb_search_sql =
-  "SELECT 'kb', k.id, k.symptom, coalesce(k.fix, ''), rank "
-  "FROM kb_fts f JOIN kb_articles k ON k.rowid = f.rowid WHERE kb_fts MATCH ?1 AND (?3 IS NULL OR f.model = ?3) AND ?4 IN (0, 1) "
-  "ORDER BY rank LIMIT ?2";
+  "SELECT 'kb', k.id, k.symptom, coalesce(k.fix, ''), m.r "
+  "FROM (SELECT rowid AS fr, bm25(kb_fts) AS r FROM kb_fts WHERE kb_fts MATCH ?1 "
+  "      ORDER BY rowid DESC LIMIT ?5) m "
+  "JOIN kb_articles k ON k.rowid = m.fr "
+  "WHERE (?3 IS NULL OR k.model = ?3) AND ?4 IN (0, 1) "
+  "ORDER BY m.r LIMIT ?2";
 
 static GPtrArray *
 search_both (FcStore    *self,

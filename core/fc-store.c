@@ -371,7 +371,8 @@ load_identity (FcStore *self,
         return FALSE;
     }
   /* The HLC must start past every stamp already in the store. */
-  stmt = fc_stmt_prepare (self->db, "SELECT max(hlc) FROM events", error);
+  /* cases.last_hlc is indexed: this is a lookup, not a scan of the events. */
+  stmt = fc_stmt_prepare (self->db, "SELECT max(last_hlc) FROM cases", error);
   if (stmt == NULL)
     return FALSE;
   if (fc_stmt_step (stmt, NULL))

@@ -294,7 +294,7 @@ measure (const char *path)
       g_assert_cmpuint (top->len, ==, 50);
     }
 
-  g_print ("| %-28s | %6s | %10s | %10s | %10s |\n", "operation (µs)", "n", "median", "p95", "p99");
+  g_print ("| %-28s | %6s | %10s | %10s | %10s |\n", "operation (microseconds)", "n", "median", "p95", "p99");
   g_print ("|------------------------------|--------|------------|------------|------------|\n");
   report (&open_s);
   report (&lookup);
