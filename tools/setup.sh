@@ -11,7 +11,7 @@ packages=(
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   desktop-file-utils appstream xvfb xauth dbus-daemon dbus-x11 librsvg2-common libgl1-mesa-dri
   locales xdotool imagemagick fonts-wqy-microhei zbar-tools zint
-  clang libclang-rt-14-dev python3 curl nodejs npm
+  clang libclang-rt-14-dev python3 curl
 )
 
 missing=()
