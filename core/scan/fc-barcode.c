@@ -137,9 +137,10 @@ static gboolean
 validate_ean (FcSymbology sym, const char *text, gsize len, FcScanResult **out, GError **error)
 {
   const char *name = fc_symbology_to_string (sym);
+  char digits[16] = { 0 };  /* @text need not be NUL-terminated */
   g_autofree char *upca = NULL;
   g_autofree char *gtin = NULL;
-  const char *checked = text;
+  const char *checked = digits;
 
   if (len != ean_length (sym) || !all_digits (text, len))
     {
@@ -148,8 +149,9 @@ validate_ean (FcSymbology sym, const char *text, gsize len, FcScanResult **out, 
                    ean_length (sym), (int) MIN (len, 32), text);
       return FALSE;
     }
+  memcpy (digits, text, len);
   /* UPC-E's check digit is the one of its UPC-A expansion. */
-  if (sym == FC_SYMBOLOGY_UPCE && (checked = upca = fc_upce_to_upca (text)) == NULL)
+  if (sym == FC_SYMBOLOGY_UPCE && (checked = upca = fc_upce_to_upca (digits)) == NULL)
     {
       g_set_error (error, FC_BARCODE_ERROR, FC_BARCODE_ERROR_BAD_CHARSET,
                    "UPC-E: number system %c is not 0 or 1", text[0]);
@@ -158,7 +160,7 @@ validate_ean (FcSymbology sym, const char *text, gsize len, FcScanResult **out, 
   if (!fc_gtin_check_digit_valid (checked, -1))
     {
       g_set_error (error, FC_BARCODE_ERROR, FC_BARCODE_ERROR_BAD_CHECK_DIGIT,
-                   "%s: check digit of %.*s is wrong", name, (int) len, text);
+                   "%s: check digit of %s is wrong", name, digits);
       return FALSE;
     }
   gtin = pad_gtin14 (checked, strlen (checked));
@@ -187,7 +189,7 @@ char_allowed (FcSymbology sym, guchar c)
     case FC_SYMBOLOGY_I25:
       return g_ascii_isdigit (c);
     case FC_SYMBOLOGY_CODE39:  /* without full-ASCII mode */
-      return g_ascii_isdigit (c) || g_ascii_isupper (c) || strchr (" -.$/+%", c) != NULL;
+      return g_ascii_isdigit (c) || g_ascii_isupper (c) || (c != 0 && strchr (" -.$/+%", c) != NULL);
     default:  /* printable ASCII: serials and part numbers */
       return c >= 0x20 && c < 0x7f;
     }
@@ -313,7 +315,7 @@ validate_qr (FcSymbology sym, const char *text, gsize len, FcScanResult **out, G
 static gboolean
 looks_gs1 (const char *text, gsize len)
 {
-  return (len >= 3 && text[0] == ']' && strchr ("CeQdJ", text[1]) != NULL)
+  return (len >= 3 && text[0] == ']' && text[1] != 0 && strchr ("CeQdJ", text[1]) != NULL)
          || (len >= 1 && text[0] == '\x1d')
          || (len >= 4 && text[0] == '(' && g_ascii_isdigit (text[1]) && g_ascii_isdigit (text[2]))
          || memchr (text, '\x1d', len) != NULL;

@@ -51,6 +51,8 @@ typedef enum {
   FC_BARCODE_ERROR_BAD_LENGTH,      /* wrong digit count, outside plain bounds, odd I2of5 */
   FC_BARCODE_ERROR_BAD_CHARSET,     /* non-digit in EAN/UPC/I2of5, control char, bad UTF-8 */
   FC_BARCODE_ERROR_TOO_LONG,        /* over FC_GS1_MAX_INPUT bytes */
+  FC_BARCODE_ERROR_UNCONFIRMED,     /* decoder: weak symbology seen on one scan line only */
+  FC_BARCODE_ERROR_FRAGMENT,        /* decoder: part of a longer read of the same code */
 } FcBarcodeError;
 
 GQuark fc_barcode_error_quark (void);

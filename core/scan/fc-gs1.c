@@ -756,13 +756,16 @@ parse_digital_link (Parse *p, const char *s, gsize len, GError **error)
   gsize pos = has_prefix_ci (s, len, "https://") ? 8 : 7;
   gsize path, query, end;
 
-  for (end = pos; end < len && s[end] != '#'; end++)
-    if (s[end] == ' ' || !g_ascii_isprint (s[end]))
+  /* The fragment is ignored but must be URI text too. */
+  for (gsize i = pos; i < len; i++)
+    if (s[i] == ' ' || !g_ascii_isprint (s[i]))
       {
-        Where w = { NULL, end };
+        Where w = { NULL, i };
         set_error (error, FC_GS1_ERROR_BAD_URI, &w, "character not allowed in a URI");
         return FALSE;
       }
+  for (end = pos; end < len && s[end] != '#'; end++)
+    ;
   for (path = pos; path < end && s[path] != '/' && s[path] != '?'; path++)
     ;
   if (path == pos)
