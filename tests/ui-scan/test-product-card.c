@@ -114,6 +114,8 @@ test_new_case (Fixture *f, gconstpointer data)
 
   g_signal_connect (f->card, "new-case-requested", G_CALLBACK (requested_cb), f);
   fc_product_card_set_serial (f->card, "RT-0002");
+  spin_for (30);
+  g_assert_true (gtk_widget_is_sensitive (gtk_widget_get_last_child (GTK_WIDGET (f->card))));
   /* No win.new-case here: the signal. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->card), "card.new-case", NULL));
   g_assert_cmpstr (f->requested, ==, "RT-0002");
@@ -126,6 +128,49 @@ test_new_case (Fixture *f, gconstpointer data)
   g_assert_cmpstr (f->requested, ==, "win:RT-0002");
 }
 
+static void
+test_screenshots (gconstpointer data)
+{
+  const char *dir = g_getenv ("FC_SCREENSHOT_DIR");
+  static const int sizes[][2] = { { 1280, 800 }, { 360, 720 } };
+
+  if (dir == NULL)
+    {
+      g_test_skip ("set FC_SCREENSHOT_DIR to save screenshots");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      Fixture f = { 0 };
+      g_autofree char *path = g_strdup_printf ("%s/scan-product-card-%dx%d.png", dir,
+                                               sizes[i][0], sizes[i][1]);
+      g_autofree char *repair = NULL;
+      GtkWidget *scroller = gtk_scrolled_window_new ();
+      GtkWidget *clamp = adw_clamp_new ();
+
+      scan_fixture_setup (&f.base, NULL);
+      /* A unit with history: the fixture's return and a repair. */
+      repair = scan_fixture_open_case (&f.base, "repair", "RT-0003");
+      f.window = GTK_WINDOW (gtk_window_new ());
+      f.card = FC_PRODUCT_CARD (fc_product_card_new (f.base.store));
+      gtk_widget_set_margin_start (GTK_WIDGET (f.card), 12);
+      gtk_widget_set_margin_end (GTK_WIDGET (f.card), 12);
+      gtk_widget_set_margin_top (GTK_WIDGET (f.card), 24);
+      gtk_widget_set_margin_bottom (GTK_WIDGET (f.card), 24);
+      adw_clamp_set_child (ADW_CLAMP (clamp), GTK_WIDGET (f.card));
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), clamp);
+      gtk_window_set_child (f.window, scroller);
+      gtk_window_set_default_size (f.window, sizes[i][0], sizes[i][1]);
+      gtk_window_present (f.window);
+      fc_product_card_set_serial (f.card, "RT-0003");
+      spin_for (400);
+      g_assert_true (gtk_widget_is_sensitive (gtk_widget_get_last_child (GTK_WIDGET (f.card))));
+      save_window_png (f.window, path);
+      g_test_message ("saved %s", path);
+      teardown (&f, NULL);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -134,5 +179,6 @@ main (int argc, char **argv)
   g_test_add ("/product-card/known", Fixture, NULL, setup, test_known_unit, teardown);
   g_test_add ("/product-card/unknown", Fixture, NULL, setup, test_unknown_unit, teardown);
   g_test_add ("/product-card/new-case", Fixture, NULL, setup, test_new_case, teardown);
+  g_test_add_data_func ("/product-card/screenshots", NULL, test_screenshots);
   return g_test_run ();
 }

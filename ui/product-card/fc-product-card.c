@@ -241,7 +241,6 @@ fc_product_card_set_serial (FcProductCard *self,
   else
     show_unknown (self);
   load_cases (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.new-case", self->serial != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERIAL]);
 }
 
@@ -273,6 +272,11 @@ new_case_activated (GtkWidget  *widget,
 {
   FcProductCard *self = FC_PRODUCT_CARD (widget);
 
+  if (self->serial == NULL)
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
   /* win.new-case belongs to the main window; without it (a test, another
    * window) whoever holds the card hears the signal. */
   if (!gtk_widget_activate_action (widget, "win.new-case", "s", self->serial))
@@ -403,7 +407,6 @@ fc_product_card_init (FcProductCard *self)
   gtk_list_view_set_factory (self->cases_view, factory);
   gtk_list_view_set_model (self->cases_view, GTK_SELECTION_MODEL (selection));
   g_signal_connect (self->cases_view, "activate", G_CALLBACK (case_activated_cb), self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "card.new-case", FALSE);
 }
 
 GtkWidget *
