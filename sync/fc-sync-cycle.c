@@ -1,0 +1,606 @@
+/* fc-sync-cycle.c: one sync cycle.
+ *
+ *   round:  pending events (≤ batch limit)
+ *           → HEAD/PUT each blob they reference that HQ may lack
+ *           → POST /v1/sync (the events, the cursor) → parse (worker thread)
+ *           → fc_store_apply_sync (main thread, one transaction)
+ *           → again while HQ says "more" or a full batch went out
+ *   then:   reference data deltas, when due (best effort)
+ *
+ * Every step is idempotent on both sides, so a cycle cut anywhere (cancel,
+ * crash, lost response) is simply run again.
+ */
+#include "fc-sync-client-private.h"
+
+#include "fc-store-private.h"
+
+#include <string.h>
+
+typedef struct {
+  GPtrArray  *batch;        /* FcEvent*: the pending events of this round */
+  GPtrArray  *to_send;      /* FcEvent*, borrowed from batch: ready to go */
+  GPtrArray  *blobs;        /* char*: hashes to confirm at HQ this round */
+  GHashTable *missing;      /* hashes neither here nor at HQ: their events wait */
+  guint       blob_index;
+  guint       rounds;
+  /* reference data */
+  guint       ref_index;
+} Cycle;
+
+static void
+cycle_free (Cycle *c)
+{
+  g_clear_pointer (&c->batch, g_ptr_array_unref);
+  g_clear_pointer (&c->to_send, g_ptr_array_unref);
+  g_clear_pointer (&c->blobs, g_ptr_array_unref);
+  g_clear_pointer (&c->missing, g_hash_table_unref);
+  g_free (c);
+}
+
+static void round_begin (GTask *task);
+static void blob_next (GTask *task);
+static void push_batch (GTask *task);
+static void reference_next (GTask *task);
+
+static FcSyncClient *
+task_client (GTask *task)
+{
+  return g_task_get_source_object (task);
+}
+
+static gboolean
+return_if_cancelled (GTask *task)
+{
+  return g_task_return_error_if_cancelled (task);
+}
+
+/* ---- blobs: the store's "synced" mark ---- */
+
+/* -1: not in this store; 0: here, HQ not known to have it; 1: at HQ. */
+static int
+blob_sync_mark (FcStore    *store,
+                const char *sha256)
+{
+  g_autoptr(FcStmt) stmt = fc_stmt_prepare (fc_store_get_db (store),
+                                            "SELECT synced FROM blobs WHERE sha256 = ?", NULL);
+
+  if (stmt == NULL)
+    return 0;
+  fc_stmt_bind_text (stmt, 1, sha256);
+  if (!fc_stmt_step (stmt, NULL))
+    return -1;
+  return fc_stmt_int64 (stmt, 0) != 0 ? 1 : 0;
+}
+
+static void
+blob_mark_synced (FcStore    *store,
+                  const char *sha256)
+{
+  g_autoptr(FcStmt) stmt = fc_stmt_prepare (fc_store_get_db (store),
+                                            "UPDATE blobs SET synced = 1 WHERE sha256 = ?", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (stmt == NULL)
+    return;
+  fc_stmt_bind_text (stmt, 1, sha256);
+  /* Losing the mark costs one HEAD next time, nothing more. */
+  if (!fc_stmt_run (stmt, &error))
+    g_debug ("Could not mark a blob as at HQ: %s", error->message);
+}
+
+/* Hashes the batch references that are not known to be at HQ. A hash this
+ * store lacks is still asked about: another device may have sent it. */
+static void
+collect_blobs (FcStore   *store,
+               Cycle     *c)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_clear_pointer (&c->blobs, g_ptr_array_unref);
+  c->blobs = g_ptr_array_new_with_free_func (g_free);
+  c->blob_index = 0;
+  for (guint i = 0; i < c->batch->len; i++)
+    {
+      g_autoptr(GPtrArray) shas = fc_sync_wire_event_blobs (g_ptr_array_index (c->batch, i));
+      for (guint k = 0; k < shas->len; k++)
+        {
+          const char *sha = g_ptr_array_index (shas, k);
+          if (g_hash_table_contains (seen, sha) || g_hash_table_contains (c->missing, sha) ||
+              blob_sync_mark (store, sha) == 1)
+            continue;
+          g_ptr_array_add (c->blobs, g_strdup (sha));
+          g_hash_table_add (seen, g_ptr_array_index (c->blobs, c->blobs->len - 1));
+        }
+    }
+}
+
+static void
+blob_put_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  const char *sha = g_ptr_array_index (c->blobs, c->blob_index);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = fc_sync_http_send_finish (self, result, NULL, &error);
+
+  if (body == NULL && fc_sync_error_is_transient (error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (body == NULL)
+    {
+      /* HQ refuses these bytes (they do not hash to their name: a damaged
+       * store). Their events wait, shown as pending; the rest goes on. */
+      g_debug ("HQ refused blob %s: %s", sha, error->message);
+      g_hash_table_add (c->missing, g_strdup (sha));
+    }
+  else
+    blob_mark_synced (self->store, sha);
+  c->blob_index++;
+  blob_next (task);
+}
+
+static void
+blob_put (GTask      *task,
+          const char *sha)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  g_autofree char *mime = NULL;
+  g_autofree char *path = g_strconcat ("/v1/blobs/", sha, NULL);
+  g_autoptr(GBytes) data = fc_store_get_blob (self->store, sha, &mime, NULL);
+
+  if (data == NULL)
+    {
+      /* Referenced but never captured here, and HQ lacks it too. */
+      g_hash_table_add (c->missing, g_strdup (sha));
+      c->blob_index++;
+      blob_next (task);
+      return;
+    }
+  fc_sync_http_send_async (self, "PUT", path, data, mime, FC_SYNC_HTTP_NONE,
+                           g_task_get_cancellable (task), blob_put_cb, g_object_ref (task));
+}
+
+static void
+blob_head_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  const char *sha = g_ptr_array_index (c->blobs, c->blob_index);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  guint status = 0;
+
+  body = fc_sync_http_send_finish (self, result, &status, &error);
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (status == SOUP_STATUS_NOT_FOUND)
+    {
+      blob_put (task, sha);
+      return;
+    }
+  blob_mark_synced (self->store, sha);
+  c->blob_index++;
+  blob_next (task);
+}
+
+static void
+blob_next (GTask *task)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  g_autofree char *path = NULL;
+
+  if (return_if_cancelled (task))
+    return;
+  if (c->blob_index >= c->blobs->len)
+    {
+      push_batch (task);
+      return;
+    }
+  path = g_strconcat ("/v1/blobs/", (char *) g_ptr_array_index (c->blobs, c->blob_index), NULL);
+  fc_sync_http_send_async (self, "HEAD", path, NULL, NULL, FC_SYNC_HTTP_ALLOW_404,
+                           g_task_get_cancellable (task), blob_head_cb, g_object_ref (task));
+}
+
+/* ---- push and pull ---- */
+
+static gboolean
+event_waits_for_blob (Cycle   *c,
+                      FcEvent *ev)
+{
+  g_autoptr(GPtrArray) shas = fc_sync_wire_event_blobs (ev);
+
+  for (guint k = 0; k < shas->len; k++)
+    if (g_hash_table_contains (c->missing, g_ptr_array_index (shas, k)))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+apply_page (FcSyncClient *self,
+            FcSyncPage   *page,
+            GError      **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!fc_store_apply_sync (self->store, page->receipts, page->events, page->cursor, &local))
+    {
+      fc_sync_error_convert (local, 0, NULL, NULL, NULL, error);
+      return FALSE;
+    }
+  self->stats.events_pushed += page->receipts->len;
+  self->stats.events_pulled += page->events->len;
+  _fc_sync_client_refresh_counts (self, page->receipts->len > 0);
+  return TRUE;
+}
+
+static gboolean
+round_made_progress (Cycle      *c,
+                     FcSyncPage *page)
+{
+  return page->receipts->len > 0 || page->events->len > 0 || c->to_send->len == 0;
+}
+
+static void
+after_page (GTask      *task,
+            FcSyncPage *page)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  /* A full batch may have left more behind; an exact fit has not. */
+  gboolean more_to_push = c->batch->len >= self->tuning.batch_limit && c->to_send->len > 0 &&
+                          fc_store_count_pending (self->store) > 0;
+
+  if (c->to_send->len > 0 && page->receipts->len == 0)
+    {
+      /* Without receipts the same events would go out for ever. */
+      g_task_return_new_error (task, FC_SYNC_ERROR, FC_SYNC_ERROR_PROTOCOL,
+                               "HQ sent no receipts for %u events", c->to_send->len);
+      return;
+    }
+  if ((page->more || more_to_push) && round_made_progress (c, page))
+    round_begin (task);
+  else
+    reference_next (task);
+}
+
+static void
+page_parsed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncClient *self = task_client (task);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcSyncPage) page = g_task_propagate_pointer (G_TASK (result), &local);
+
+  if (page == NULL)
+    {
+      fc_sync_error_convert (local, 0, NULL, NULL, NULL, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (return_if_cancelled (task))
+    return;
+  if (!apply_page (self, page, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  after_page (task, page);
+}
+
+static void
+parse_page_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  GError *error = NULL;
+  FcSyncPage *page = fc_sync_wire_parse_page (task_data, &error);
+
+  if (page == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, page, (GDestroyNotify) fc_sync_page_free);
+}
+
+static void
+sync_post_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncClient *self = task_client (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = fc_sync_http_send_finish (self, result, NULL, &error);
+  g_autoptr(GTask) parse = NULL;
+
+  if (body == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* A big pull is megabytes of JSON: parse it off the main thread. */
+  parse = g_task_new (self, g_task_get_cancellable (task), page_parsed_cb, g_object_ref (task));
+  g_task_set_source_tag (parse, parse_page_thread);
+  g_task_set_task_data (parse, g_bytes_ref (body), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (parse, parse_page_thread);
+}
+
+static void
+push_batch (GTask *task)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  g_autofree char *cursor = fc_store_get_meta (self->store, "sync.cursor");
+  g_autoptr(GBytes) body = NULL;
+
+  g_clear_pointer (&c->to_send, g_ptr_array_unref);
+  c->to_send = g_ptr_array_new ();
+  for (guint i = 0; i < c->batch->len; i++)
+    if (!event_waits_for_blob (c, g_ptr_array_index (c->batch, i)))
+      g_ptr_array_add (c->to_send, g_ptr_array_index (c->batch, i));
+  body = fc_sync_wire_build_request (fc_store_get_device_id (self->store), cursor, c->to_send,
+                                     self->tuning.pull_limit);
+  fc_sync_http_send_async (self, "POST", "/v1/sync", body, "application/json", FC_SYNC_HTTP_NONE,
+                           g_task_get_cancellable (task), sync_post_cb, g_object_ref (task));
+}
+
+static void
+round_begin (GTask *task)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (return_if_cancelled (task))
+    return;
+  c->rounds++;
+  g_clear_pointer (&c->batch, g_ptr_array_unref);
+  c->batch = fc_store_list_pending (self->store, self->tuning.batch_limit, &local);
+  if (c->batch == NULL)
+    {
+      fc_sync_error_convert (local, 0, NULL, NULL, NULL, &error);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  collect_blobs (self->store, c);
+  blob_next (task);
+}
+
+/* ---- reference data ---- */
+
+static const char *const ref_kinds[] = { "models", "installed", "customers", "parts", "kb",
+                                         "sla_policy" };
+
+static gboolean
+reference_due (FcSyncClient *self)
+{
+  g_autofree char *at = fc_store_get_meta (self->store, "sync.reference_at");
+  gint64 last = at != NULL ? g_ascii_strtoll (at, NULL, 10) : 0;
+
+  if (self->tuning.reference_interval_ms < 0)
+    return FALSE;
+  return last == 0 || g_get_real_time () / 1000 - last >= self->tuning.reference_interval_ms;
+}
+
+static char *
+ref_meta_key (const char *kind)
+{
+  return g_strconcat ("sync.ref.", kind, ".version", NULL);
+}
+
+/* Keys HQ deleted: the key column of each kind's table (fc-import.c's). */
+static gboolean
+delete_ref_rows (FcStore    *store,
+                 const char *kind,
+                 JsonArray  *deleted,
+                 GError    **error)
+{
+  static const struct { const char *kind, *sql; } tables[] = {
+    { "models", "DELETE FROM models WHERE model = ?" },
+    { "installed", "DELETE FROM installed WHERE serial = ?" },
+    { "customers", "DELETE FROM customers WHERE id = ?" },
+    { "parts", "DELETE FROM parts WHERE part_number = ?" },
+    { "kb", "DELETE FROM kb_fts WHERE rowid = (SELECT rowid FROM kb_articles WHERE id = ?1); "
+            "DELETE FROM kb_articles WHERE id = ?1" },
+  };
+  const char *sql = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    if (g_str_equal (tables[i].kind, kind))
+      sql = tables[i].sql;
+  if (sql == NULL || deleted == NULL || json_array_get_length (deleted) == 0)
+    return TRUE;
+  for (guint i = 0; i < json_array_get_length (deleted); i++)
+    {
+      const char *key = json_array_get_string_element (deleted, i);
+      const char *rest = sql;
+      while (key != NULL && rest != NULL && *rest != '\0')
+        {
+          sqlite3_stmt *stmt = NULL;
+          int rc = sqlite3_prepare_v2 (fc_store_get_db (store), rest, -1, &stmt, &rest);
+          if (rc != SQLITE_OK)
+            {
+              fc_db_set_error (fc_store_get_db (store), rc, error);
+              return FALSE;
+            }
+          if (stmt == NULL)
+            break;
+          sqlite3_bind_text (stmt, 1, key, -1, SQLITE_TRANSIENT);
+          rc = sqlite3_step (stmt);
+          sqlite3_finalize (stmt);
+          if (rc != SQLITE_DONE)
+            {
+              fc_db_set_error (fc_store_get_db (store), rc, error);
+              return FALSE;
+            }
+          while (*rest == ' ')
+            rest++;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+import_ref_rows (FcStore    *store,
+                 const char *kind,
+                 JsonArray  *rows,
+                 GError    **error)
+{
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_ARRAY);
+  g_autofree char *text = NULL;
+  FcRefKind ref_kind;
+
+  if (rows == NULL || json_array_get_length (rows) == 0)
+    return TRUE;
+  if (g_str_equal (kind, "sla_policy"))
+    {
+      /* One policy: the newest row is the one in force. */
+      JsonNode *last = json_array_get_element (rows, json_array_get_length (rows) - 1);
+      text = json_to_string (last, FALSE);
+      return fc_store_set_sla_policy_json (store, text, error);
+    }
+  if (!fc_ref_kind_from_string (kind, &ref_kind))
+    return TRUE;
+  json_node_set_array (node, rows);
+  text = json_to_string (node, FALSE);
+  return fc_store_import_json (store, ref_kind, text, strlen (text), error);
+}
+
+static gboolean
+apply_reference (FcStore    *store,
+                 const char *kind,
+                 GBytes     *body,
+                 gboolean   *out_more,
+                 GError    **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *key = ref_meta_key (kind);
+  g_autofree char *version = NULL;
+  gsize size;
+  gconstpointer data = g_bytes_get_data (body, &size);
+  JsonObject *o;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) size, error))
+    return FALSE;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "Reference data is not a JSON object");
+      return FALSE;
+    }
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (!import_ref_rows (store, kind, fc_sync_json_array (o, "rows"),
+                        error) ||
+      !delete_ref_rows (store, kind, fc_sync_json_array (o, "deleted"),
+                        error))
+    return FALSE;
+  version = g_strdup_printf ("%" G_GINT64_FORMAT,
+                             json_object_get_int_member_with_default (o, "version", 0));
+  *out_more = json_object_get_boolean_member_with_default (o, "more", FALSE);
+  return fc_store_set_meta (store, key, version, error);
+}
+
+static void
+reference_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  const char *kind = ref_kinds[c->ref_index];
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = fc_sync_http_send_finish (self, result, NULL, &error);
+  gboolean more = FALSE;
+
+  if (body == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Reference data is best effort: the events are already in; a failure
+   * leaves "reference_at" alone so the next cycle asks again. */
+  if (body == NULL || !apply_reference (self->store, kind, body, &more, &error))
+    {
+      g_debug ("Reference data “%s” not updated: %s", kind, error->message);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (!more)
+    c->ref_index++;
+  reference_next (task);
+}
+
+static void
+reference_next (GTask *task)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  g_autofree char *key = NULL;
+  g_autofree char *since = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *now = NULL;
+
+  if (return_if_cancelled (task))
+    return;
+  if (c->ref_index == 0 && !reference_due (self))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (c->ref_index >= G_N_ELEMENTS (ref_kinds))
+    {
+      now = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time () / 1000);
+      fc_store_set_meta (self->store, "sync.reference_at", now, NULL);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  key = ref_meta_key (ref_kinds[c->ref_index]);
+  since = fc_store_get_meta (self->store, key);
+  path = g_strdup_printf ("/v1/reference/%s?since=%s&limit=5000", ref_kinds[c->ref_index],
+                          since != NULL ? since : "0");
+  fc_sync_http_send_async (self, "GET", path, NULL, NULL, FC_SYNC_HTTP_NONE,
+                           g_task_get_cancellable (task), reference_cb, g_object_ref (task));
+}
+
+/* ---- entry ---- */
+
+void
+_fc_sync_cycle_run_async (FcSyncClient        *self,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  Cycle *c = g_new0 (Cycle, 1);
+
+  g_task_set_source_tag (task, _fc_sync_cycle_run_async);
+  c->missing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_task_set_task_data (task, c, (GDestroyNotify) cycle_free);
+  round_begin (task);
+}
+
+gboolean
+_fc_sync_cycle_run_finish (FcSyncClient  *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

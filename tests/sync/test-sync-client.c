@@ -1,0 +1,540 @@
+/* test-sync-client.c: FcSyncClient against the reference HQ server on
+ * 127.0.0.1 — its properties, scheduling (backoff, Retry-After, debounce)
+ * and the protocol rules a device must keep. */
+#include "fc-sync-test-util.h"
+
+typedef struct {
+  char         *dir;
+  FcTestHq     *hq;
+  FcTestDevice *dev;
+} Fixture;
+
+static void
+quiet_tuning (FcSyncClient *client)
+{
+  FcSyncTuning t;
+
+  /* Reference data has its own test; here it would add requests. */
+  fc_sync_client_get_tuning (client, &t);
+  t.reference_interval_ms = -1;
+  fc_sync_client_set_tuning (client, &t);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  f->dir = fc_test_tmpdir ();
+  f->hq = fc_test_hq_new (f->dir, NULL);
+  f->dev = fc_test_device_new (f->dir, "wang", f->hq->url, NULL);
+  quiet_tuning (f->dev->client);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_clear_pointer (&f->dev, fc_test_device_free);
+  g_clear_pointer (&f->hq, fc_test_hq_free);
+  /* Let cancelled sources and closed connections finish. */
+  fc_test_wait_for (FALSE, 20);
+  fc_test_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static FcSyncStats
+stats_of (FcSyncClient *client)
+{
+  FcSyncStats s;
+
+  fc_sync_client_get_stats (client, &s);
+  return s;
+}
+
+/* ---- pure parts ---- */
+
+static void
+test_backoff_bounds (void)
+{
+  /* d doubles from the base up to the cap; the delay is in [d/2, d]. */
+  for (guint failures = 1; failures <= 20; failures++)
+    {
+      gint64 d = MIN ((gint64) 2000 << MIN (failures - 1, 20), 900000);
+      gint64 lo = fc_sync_backoff_delay_ms (failures, 2000, 900000, 0, 0.0);
+      gint64 hi = fc_sync_backoff_delay_ms (failures, 2000, 900000, 0, 0.999999);
+
+      g_assert_cmpint (lo, ==, d / 2);
+      g_assert_cmpint (hi, <=, d);
+      g_assert_cmpint (hi, >=, d - 1);
+      for (int k = 0; k < 50; k++)
+        {
+          gint64 v = fc_sync_backoff_delay_ms (failures, 2000, 900000, 0, g_random_double ());
+          g_assert_cmpint (v, >=, d / 2);
+          g_assert_cmpint (v, <=, d);
+        }
+    }
+  /* Retry-After is a floor, whatever the jitter says. */
+  g_assert_cmpint (fc_sync_backoff_delay_ms (1, 2000, 900000, 7000, 0.0), ==, 7000);
+  g_assert_cmpint (fc_sync_backoff_delay_ms (12, 2000, 900000, 7000, 0.0), ==, 450000);
+  g_assert_cmpint (fc_sync_backoff_delay_ms (0, 2000, 900000, 0, 0.5), ==, 0);
+}
+
+static void
+test_enrol_uri (void)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *code = NULL;
+
+  g_assert_true (fc_sync_parse_enrol_uri ("fieldcase-enrol:https://hq.example.com:8443#K7Q2-9XPM-41ZD",
+                                          &url, &code));
+  g_assert_cmpstr (url, ==, "https://hq.example.com:8443");
+  g_assert_cmpstr (code, ==, "K7Q2-9XPM-41ZD");
+  g_assert_false (fc_sync_parse_enrol_uri ("K7Q2-9XPM-41ZD", NULL, NULL));
+  g_assert_false (fc_sync_parse_enrol_uri ("fieldcase-enrol:ftp://x#A", NULL, NULL));
+  g_assert_false (fc_sync_parse_enrol_uri ("fieldcase-enrol:https://x#", NULL, NULL));
+}
+
+static void
+test_error_convert (void)
+{
+  g_autoptr(GError) error = NULL;
+  static const char revoked[] = "{\"error\":{\"code\":\"token_revoked\","
+                                 "\"message\":\"gone\",\"retry_after\":0}}";
+  static const char unavailable[] = "{\"error\":{\"code\":\"unavailable\","
+                                     "\"message\":\"x\",\"retry_after\":3}}";
+  g_autoptr(GBytes) body = g_bytes_new_static (revoked, strlen (revoked));
+  g_autoptr(GBytes) busy = g_bytes_new_static (unavailable, strlen (unavailable));
+  g_autoptr(SoupMessageHeaders) h = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+  g_autoptr(GError) refused = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED, "no");
+  g_autoptr(GError) timeout = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "slow");
+  gint64 retry = -1;
+
+  g_assert_true (fc_sync_error_convert (NULL, 200, NULL, NULL, &retry, &error));
+  g_assert_no_error (error);
+  g_assert_false (fc_sync_error_convert (NULL, 401, NULL, body, &retry, &error));
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_REVOKED);
+  g_clear_error (&error);
+  g_assert_false (fc_sync_error_convert (NULL, 401, NULL, NULL, &retry, &error));
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_AUTH);
+  g_clear_error (&error);
+  /* The header wins over the body's hint. */
+  soup_message_headers_replace (h, "Retry-After", "7");
+  g_assert_false (fc_sync_error_convert (NULL, 429, h, NULL, &retry, &error));
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_RATE_LIMITED);
+  g_assert_cmpint (retry, ==, 7000);
+  g_clear_error (&error);
+  g_assert_false (fc_sync_error_convert (NULL, 503, NULL, busy, &retry, &error));
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_SERVER);
+  g_assert_cmpint (retry, ==, 3000);
+  g_clear_error (&error);
+  g_assert_false (fc_sync_error_convert (refused, 0, NULL, NULL, NULL, &error));
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_OFFLINE);
+  g_assert_true (fc_sync_error_is_transient (error));
+  g_clear_error (&error);
+  g_assert_false (fc_sync_error_convert (timeout, 0, NULL, NULL, NULL, &error));
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_TIMEOUT);
+  g_clear_error (&error);
+  g_assert_false (fc_sync_error_convert (NULL, 403, NULL, NULL, NULL, &error));
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_REJECTED);
+  g_assert_false (fc_sync_error_is_transient (error));
+}
+
+/* ---- against HQ ---- */
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_properties (Fixture       *f,
+                 gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  g_autofree char *case_id = NULL;
+  g_autoptr(FcEvent) ev = NULL;
+  guint n_pending_notify = 0, n_state_notify = 0;
+
+  g_assert_cmpint (fc_sync_client_get_state (c), ==, FC_SYNC_CLIENT_UNAUTHORIZED);
+  g_assert_false (fc_sync_client_is_enrolled (c));
+  g_assert_true (fc_sync_client_get_all_at_hq (c));   /* nothing recorded yet */
+  g_signal_connect (c, "notify::pending", G_CALLBACK (count_notify_cb), &n_pending_notify);
+  g_signal_connect (c, "notify::state", G_CALLBACK (count_notify_cb), &n_state_notify);
+
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  ev = fc_test_record (f->dev->store, case_id, FC_EV_CASE_RESPONDED, "wang");
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 2);
+  g_assert_false (fc_sync_client_get_all_at_hq (c));
+  g_assert_cmpuint (n_pending_notify, ==, 2);
+
+  fc_test_device_enrol (f->dev, f->hq);
+  g_assert_true (fc_sync_client_is_enrolled (c));
+  g_assert_cmpint (fc_sync_client_get_state (c), ==, FC_SYNC_CLIENT_IDLE);
+  fc_test_sync_ok (c);
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 0);
+  g_assert_cmpint (fc_sync_client_get_rejected (c), ==, 0);
+  g_assert_true (fc_sync_client_get_all_at_hq (c));
+  g_assert_true (fc_sync_client_get_online (c));
+  g_assert_cmpint (fc_sync_client_get_state (c), ==, FC_SYNC_CLIENT_IDLE);
+  g_assert_null (fc_sync_client_get_last_error (c));
+  g_assert_cmpint (fc_sync_client_get_last_success (c), >, 0);
+  g_assert_cmpint (fc_hq_server_count_events (f->hq->server), ==, 2);
+  /* Every event has HQ's receipt. */
+  g_assert_cmpint (fc_test_count (f->dev->store, "SELECT count(*) FROM events "
+                                  "WHERE sync_state = 1 AND server_seq > 0"), ==, 2);
+
+  /* A cycle that changes nothing notifies nothing but the state twice. */
+  n_pending_notify = 0;
+  n_state_notify = 0;
+  fc_test_sync_ok (c);
+  g_assert_cmpuint (n_pending_notify, ==, 0);
+  g_assert_cmpuint (n_state_notify, ==, 2);   /* idle → syncing → idle */
+
+  g_clear_pointer (&ev, fc_event_unref);
+  ev = fc_test_record (f->dev->store, case_id, FC_EV_NOTE_ADDED, "wang");
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 1);
+  g_assert_false (fc_sync_client_get_all_at_hq (c));
+}
+
+static void
+test_offline (Fixture       *f,
+              gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  g_autofree char *case_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_test_sync_ok (c);
+  g_assert_true (fc_sync_client_get_online (c));
+
+  fc_hq_server_disconnect (f->hq->server);
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  error = fc_test_sync (c);
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_OFFLINE);
+  g_assert_cmpint (fc_sync_client_get_state (c), ==, FC_SYNC_CLIENT_OFFLINE);
+  g_assert_false (fc_sync_client_get_online (c));
+  g_assert_nonnull (fc_sync_client_get_last_error (c));
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 1);
+  g_assert_false (fc_sync_client_get_all_at_hq (c));
+  /* Work goes on locally. */
+  g_autoptr(FcEvent) ev = fc_test_record (f->dev->store, case_id, FC_EV_CASE_RESPONDED, "wang");
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 2);
+}
+
+static void
+test_retry_after (Fixture       *f,
+                  gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  FcSyncTuning t;
+  g_autofree char *case_id = NULL;
+  gint64 failed_at, next;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_sync_client_get_tuning (c, &t);
+  t.backoff_base_ms = 50;      /* far below the server's Retry-After: 1 */
+  t.interval_ms = 600000;
+  fc_sync_client_set_tuning (c, &t);
+  case_id = fc_test_open_case (f->dev->store, "wang");
+
+  for (int round = 0; round < 2; round++)
+    {
+      guint64 failed_before = stats_of (c).cycles_failed;
+
+      fc_hq_server_set_fault (f->hq->server, round == 0 ? FC_HQ_FAULT_HTTP_503
+                                                        : FC_HQ_FAULT_HTTP_429, 1);
+      if (round == 0)
+        fc_sync_client_start (c);
+      else
+        {
+          g_autoptr(FcEvent) ev = fc_test_record (f->dev->store, case_id, FC_EV_NOTE_ADDED, "wang");
+          g_autoptr(GError) error = fc_test_sync (c);   /* starts at once, meets the fault */
+          g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_RATE_LIMITED);
+        }
+      g_assert_true (fc_test_wait_for (stats_of (c).cycles_failed > failed_before, 10000));
+      failed_at = g_get_real_time () / 1000;
+      next = fc_sync_client_get_next_attempt (c);
+      /* Not the 25–50 ms the backoff alone would give. */
+      g_assert_cmpint (next - failed_at, >=, 900);
+      g_assert_true (fc_test_wait_for (fc_sync_client_get_pending (c) == 0, 10000));
+      g_assert_cmpint (g_get_real_time () / 1000 - failed_at, >=, 900);
+      g_assert_cmpint (fc_sync_client_get_state (c), ==, FC_SYNC_CLIENT_IDLE);
+    }
+  fc_sync_client_stop (c);
+}
+
+static void
+test_debounce (Fixture       *f,
+               gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  FcSyncTuning t;
+  g_autofree char *case_id = NULL;
+  guint64 ok_before, requests_before;
+  gint64 t0;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_sync_client_get_tuning (c, &t);
+  t.debounce_ms = 400;
+  t.interval_ms = 600000;
+  fc_sync_client_set_tuning (c, &t);
+  fc_sync_client_start (c);
+  g_assert_true (fc_test_wait_for (stats_of (c).cycles_ok == 1, 10000));
+  ok_before = stats_of (c).cycles_ok;
+  requests_before = stats_of (c).requests;
+
+  /* A burst of steps goes out together, shortly after the last one. */
+  t0 = g_get_monotonic_time ();
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  for (int i = 0; i < 4; i++)
+    {
+      g_autoptr(FcEvent) ev = fc_test_record (f->dev->store, case_id, FC_EV_NOTE_ADDED, "wang");
+      fc_test_wait_for (FALSE, 50);
+    }
+  g_assert_cmpint (fc_sync_client_get_next_attempt (c), >, 0);
+  g_assert_true (fc_test_wait_for (fc_sync_client_get_pending (c) == 0, 10000));
+  g_assert_cmpint ((g_get_monotonic_time () - t0) / 1000, >=, 400);
+  g_assert_cmpuint (stats_of (c).cycles_ok, ==, ok_before + 1);
+  g_assert_cmpuint (stats_of (c).requests, ==, requests_before + 1);
+  g_assert_cmpint (fc_hq_server_count_events (f->hq->server), ==, 5);
+  /* Then the periodic timer is the plan. */
+  g_assert_cmpint (fc_sync_client_get_next_attempt (c) - g_get_real_time () / 1000, >, 500000);
+  fc_sync_client_stop (c);
+}
+
+/* A pending event claiming another device: HQ refuses it ("forbidden"). */
+static FcEvent *
+ingest_forged (FcStore    *store,
+               const char *case_id)
+{
+  g_autofree char *id = fc_uuid7_new (g_get_real_time () / 1000);
+  g_autofree char *other = fc_uuid7_new (g_get_real_time () / 1000);
+  g_autoptr(JsonObject) p = fc_test_step_payload (FC_EV_NOTE_ADDED);
+  g_autoptr(GPtrArray) one = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  g_autoptr(GError) error = NULL;
+  FcEvent *ev = fc_event_new (id, case_id, FC_EV_NOTE_ADDED,
+                              FC_HLC_MAKE (fc_clock_now_ms (fc_store_get_clock (store)), 0),
+                              other, "mallory", p);
+
+  g_ptr_array_add (one, fc_event_ref (ev));
+  g_assert_true (fc_store_ingest (store, one, FC_SYNC_PENDING, &error));
+  g_assert_no_error (error);
+  return ev;
+}
+
+static void
+test_rejected_does_not_block (Fixture       *f,
+                              gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  g_autofree char *case_id = NULL;
+  g_autoptr(FcEvent) bad = NULL;
+  g_autoptr(FcEvent) after = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  guint64 requests_before;
+  gint64 hq_events;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  bad = ingest_forged (f->dev->store, case_id);
+  after = fc_test_record (f->dev->store, case_id, FC_EV_CASE_RESPONDED, "wang");
+  g_assert_cmpint (fc_store_count_pending (f->dev->store), ==, 3);
+
+  fc_test_sync_ok (c);
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 0);
+  g_assert_cmpint (fc_sync_client_get_rejected (c), ==, 1);
+  g_assert_false (fc_sync_client_get_all_at_hq (c));
+  rejected = fc_store_list_rejected (f->dev->store, NULL);
+  g_assert_cmpuint (rejected->len, ==, 1);
+  g_assert_cmpstr (((FcEvent *) g_ptr_array_index (rejected, 0))->id, ==, bad->id);
+  g_assert_nonnull (((FcEvent *) g_ptr_array_index (rejected, 0))->reject_reason);
+  /* The events around it are at HQ. */
+  hq_events = fc_hq_server_count_events (f->hq->server);
+  g_assert_cmpint (hq_events, ==, 2);
+
+  /* Never resent automatically: the next cycle is a no-op. */
+  requests_before = stats_of (c).requests;
+  fc_test_sync_ok (c);
+  g_assert_cmpuint (stats_of (c).requests, ==, requests_before + 1);
+  g_assert_cmpint (fc_hq_server_count_events (f->hq->server), ==, hq_events);
+  g_assert_cmpint (fc_sync_client_get_rejected (c), ==, 1);
+}
+
+static void
+test_hlc_is_recorded_time (Fixture       *f,
+                           gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  gint64 recorded = (g_get_real_time () / 1000 / 1000) * 1000 - 3 * 3600 * 1000;
+  g_autofree char *case_id = NULL;
+  g_autoptr(GPtrArray) at_hq = NULL;
+
+  fc_clock_set_fixed_ms (f->dev->clock, recorded);
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  fc_clock_set_fixed_ms (f->dev->clock, recorded + 3600 * 1000);   /* an hour offline */
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_test_sync_ok (c);
+
+  at_hq = fc_store_list_events (fc_hq_server_get_store (f->hq->server), case_id, NULL);
+  g_assert_nonnull (at_hq);
+  g_assert_cmpuint (at_hq->len, ==, 1);
+  g_assert_cmpint (fc_event_get_time_ms (g_ptr_array_index (at_hq, 0)), ==, recorded);
+}
+
+static void
+test_noop_is_one_small_request (Fixture       *f,
+                                gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  g_autofree char *case_id = NULL;
+  FcSyncStats before, after;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  fc_test_sync_ok (c);
+  before = stats_of (c);
+  fc_test_sync_ok (c);
+  after = stats_of (c);
+  g_test_message ("no-op sync: %" G_GUINT64_FORMAT " request(s), %" G_GUINT64_FORMAT
+                  " bytes up, %" G_GUINT64_FORMAT " bytes down",
+                  after.requests - before.requests, after.bytes_up - before.bytes_up,
+                  after.bytes_down - before.bytes_down);
+  g_assert_cmpuint (after.requests - before.requests, ==, 1);
+  g_assert_cmpuint (after.bytes_up - before.bytes_up, >, 0);
+  g_assert_cmpuint (after.bytes_down - before.bytes_down, >, 0);
+  g_assert_cmpuint ((after.bytes_up - before.bytes_up) + (after.bytes_down - before.bytes_down),
+                    <, 1024);
+}
+
+static void
+test_push_1000 (Fixture       *f,
+                gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  FcSyncStats before, after;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_test_sync_ok (c);
+  for (int i = 0; i < 500; i++)
+    {
+      g_autofree char *case_id = fc_test_open_case (f->dev->store, "wang");
+      g_autoptr(FcEvent) ev = fc_test_record (f->dev->store, case_id, FC_EV_CASE_RESPONDED, "wang");
+    }
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 1000);
+  before = stats_of (c);
+  fc_test_sync_ok (c);
+  after = stats_of (c);
+  g_test_message ("1000 events: %" G_GUINT64_FORMAT " request(s), %" G_GUINT64_FORMAT
+                  " bytes up", after.requests - before.requests, after.bytes_up - before.bytes_up);
+  g_assert_cmpuint (after.requests - before.requests, <=, 2);
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 0);
+  g_assert_cmpint (fc_hq_server_count_events (f->hq->server), ==, 1000);
+}
+
+static void
+test_revoked_then_reenrol (Fixture       *f,
+                           gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  g_autofree char *case_id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  fc_test_sync_ok (c);
+  g_assert_true (fc_hq_server_revoke (f->hq->server, fc_store_get_device_id (f->dev->store),
+                                      &error));
+  g_assert_no_error (error);
+
+  for (int i = 0; i < 3; i++)
+    {
+      g_autoptr(FcEvent) ev = fc_test_record (f->dev->store, case_id, FC_EV_NOTE_ADDED, "wang");
+    }
+  error = fc_test_sync (c);
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_REVOKED);
+  g_clear_error (&error);
+  g_assert_cmpint (fc_sync_client_get_state (c), ==, FC_SYNC_CLIENT_UNAUTHORIZED);
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 3);   /* nothing lost */
+
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_test_sync_ok (c);
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 0);
+  g_assert_cmpint (fc_hq_server_count_events (f->hq->server), ==, 4);
+}
+
+static void
+test_blobs_go_first (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char *const steps[] = {
+    FC_EV_CASE_RESPONDED, FC_EV_DIAGNOSIS_RECORDED, FC_EV_REPRODUCTION_RECORDED,
+  };
+  FcSyncClient *c = f->dev->client;
+  g_autoptr(GBytes) png = g_bytes_new_static ("\x89PNG fake signature", 19);
+  g_autofree char *sha = NULL;
+  g_autofree char *case_id = NULL;
+  g_autoptr(JsonObject) p = NULL;
+  g_autoptr(FcEvent) ev = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSyncStats before, after;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  case_id = fc_test_open_case (f->dev->store, "wang");
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(FcEvent) step = fc_test_record (f->dev->store, case_id, steps[i], "wang");
+    }
+  sha = fc_store_put_blob (f->dev->store, png, "image/png", &error);
+  g_assert_no_error (error);
+  p = fc_test_step_payload (FC_EV_ATTACHMENT_ADDED);
+  json_object_set_string_member (p, "sha256", sha);
+  ev = fc_store_record (f->dev->store, case_id, FC_EV_ATTACHMENT_ADDED, p, "wang", &error);
+  g_assert_no_error (error);
+
+  fc_test_sync_ok (c);
+  g_assert_cmpint (fc_sync_client_get_pending (c), ==, 0);
+  g_assert_true (fc_store_has_blob (fc_hq_server_get_store (f->hq->server), sha));
+  g_assert_cmpint (fc_test_count (f->dev->store, "SELECT synced FROM blobs"), ==, 1);
+
+  /* Known to be at HQ: not asked about again. */
+  before = stats_of (c);
+  {
+    g_autoptr(FcEvent) again = NULL;
+    g_autoptr(JsonObject) p2 = fc_test_step_payload (FC_EV_ATTACHMENT_ADDED);
+    json_object_set_string_member (p2, "sha256", sha);
+    again = fc_store_record (f->dev->store, case_id, FC_EV_ATTACHMENT_ADDED, p2, "wang", &error);
+    g_assert_no_error (error);
+  }
+  fc_test_sync_ok (c);
+  after = stats_of (c);
+  g_assert_cmpuint (after.requests - before.requests, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sync/client/backoff-bounds", test_backoff_bounds);
+  g_test_add_func ("/sync/client/enrol-uri", test_enrol_uri);
+  g_test_add_func ("/sync/client/error-convert", test_error_convert);
+#define ADD(path, fn) g_test_add ("/sync/client/" path, Fixture, NULL, fixture_set_up, fn, \
+                                  fixture_tear_down)
+  ADD ("properties", test_properties);
+  ADD ("offline", test_offline);
+  ADD ("retry-after", test_retry_after);
+  ADD ("debounce", test_debounce);
+  ADD ("rejected-does-not-block", test_rejected_does_not_block);
+  ADD ("hlc-is-recorded-time", test_hlc_is_recorded_time);
+  ADD ("noop-is-one-small-request", test_noop_is_one_small_request);
+  ADD ("push-1000", test_push_1000);
+  ADD ("revoked-then-reenrol", test_revoked_then_reenrol);
+  ADD ("blobs-go-first", test_blobs_go_first);
+#undef ADD
+  return g_test_run ();
+}
