@@ -175,7 +175,7 @@ show_unit (FcProductCard *self,
   const char *model = member_text (unit, "model");
   const char *customer = member_text (unit, "customer_name");
   const char *sold = member_text (unit, "sale_date");
-  g_autofree char *serial_line = g_strdup_printf (_("Serial number %s · model %s"), self->serial,
+  g_autofree char *serial_line = g_strdup_printf (_("Serial number %s, model %s"), self->serial,
                                                   model != NULL ? model : "—");
 
   gtk_label_set_text (self->title_label, model_name != NULL ? model_name

@@ -180,7 +180,7 @@ show_current (FcReturnsDesk *self)
                             fc_returns_condition_label (fc_return_item_get_condition (item)),
                             _("recorded"));
   else
-    text = g_strdup_printf ("%s\n%s", detail, _("Grade the condition: keys 1–4"));
+    text = g_strdup_printf ("%s\n%s", detail, _("Grade the condition: keys 1 to 4"));
   gtk_label_set_text (self->detail_label, text);
 }
 
@@ -451,7 +451,7 @@ fill_summary (FcReturnsDesk *self)
   GtkWidget *child;
 
   fc_returns_summarize (G_LIST_MODEL (self->items), &sum);
-  totals = g_strdup_printf (_("%u passed · %u failed · %u not graded"),
+  totals = g_strdup_printf (_("%u passed, %u failed, %u not graded"),
                             sum.n_pass, sum.n_fail, sum.n_items - sum.n_recorded);
   gtk_label_set_text (self->summary_totals, totals);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->summary_rows))) != NULL)
