@@ -1,0 +1,28 @@
+/* fc-case-list.h: the sidebar — filters, search, and the lazy case list. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "fc-case-list-model.h"
+
+G_BEGIN_DECLS
+
+#define FC_TYPE_CASE_LIST (fc_case_list_get_type ())
+G_DECLARE_FINAL_TYPE (FcCaseList, fc_case_list, FC, CASE_LIST, GtkWidget)
+
+GtkWidget       *fc_case_list_new          (FcStore    *store,
+                                            GSettings  *settings);
+FcCaseListModel *fc_case_list_get_model    (FcCaseList *self);
+/* Runs the query: the window calls it once it is on screen. */
+void             fc_case_list_load         (FcCaseList *self);
+/* "today", "open", "at_risk", "returns", "all". */
+void             fc_case_list_set_filter   (FcCaseList *self,
+                                            const char *filter_id);
+void             fc_case_list_set_search   (FcCaseList *self,
+                                            const char *text);
+/* Selects @case_id if it is listed; returns whether it is. */
+gboolean         fc_case_list_select_case  (FcCaseList *self,
+                                            const char *case_id);
+void             fc_case_list_focus_search (FcCaseList *self);
+
+G_END_DECLS
