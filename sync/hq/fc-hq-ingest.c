@@ -166,7 +166,7 @@ parse_event (JsonNode    *node,
 }
 
 /* A new case belongs to the outlet it names, or to the sender's. */
-static gboolean
+static void
 check_opened (Batch       *b,
               FcEvent     *ev,
               CaseScope   *scope,
@@ -179,7 +179,7 @@ check_opened (Batch       *b,
   if (g_strcmp0 (outlet, b->device->outlet) != 0)
     {
       reject (r, "forbidden", "A device opens cases only for its own outlet");
-      return FALSE;
+      return;
     }
   scope->known = TRUE;
   g_free (scope->outlet);
@@ -188,7 +188,6 @@ check_opened (Batch       *b,
   scope->assignee = g_strdup (json_object_get_string_member_with_default (ev->payload,
                                                                           "assignee", NULL));
   g_hash_table_insert (b->new_outlets, g_strdup (ev->case_id), g_strdup (outlet));
-  return TRUE;
 }
 
 static gboolean
@@ -202,8 +201,8 @@ check_scope (Batch       *b,
   if (scope == NULL)
     return FALSE;
   if (g_str_equal (ev->type, FC_EV_CASE_OPENED) && !scope->known)
-    return check_opened (b, ev, scope, r);
-  if (!scope->known)
+    check_opened (b, ev, scope, r);
+  else if (!scope->known)
     reject (r, "unknown_case", "HQ has no case.opened for this case");
   else if (!in_scope (b->device, scope))
     reject (r, "forbidden", "The case is outside this device's scope");

@@ -413,7 +413,7 @@ handle_enrol (Request *req)
         respond_store_error (req, error);
       return;
     }
-  g_message ("Enrolled device %s for outlet %s", dev->device_id, dev->outlet);
+  g_info ("Enrolled device %s for outlet %s", dev->device_id, dev->outlet);
   out = g_string_new ("{\"token\":");
   fc_hq_wire_append_string (out, token);
   g_string_append (out, ",\"device_id\":");
