@@ -1,5 +1,7 @@
 /* test-product-card.c: FcProductCard on a real store, in a real window. */
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 
 #include "fc-product-card.h"
 #include "ui-scan-fixture.h"
@@ -132,6 +134,7 @@ static void
 test_screenshots (gconstpointer data)
 {
   const char *dir = g_getenv ("FC_SCREENSHOT_DIR");
+  const char *suffix = g_getenv ("FC_SCREENSHOT_SUFFIX");
   static const int sizes[][2] = { { 1280, 800 }, { 360, 720 } };
 
   if (dir == NULL)
@@ -139,11 +142,13 @@ test_screenshots (gconstpointer data)
       g_test_skip ("set FC_SCREENSHOT_DIR to save screenshots");
       return;
     }
+  if (suffix == NULL)
+    suffix = "";
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       Fixture f = { 0 };
-      g_autofree char *path = g_strdup_printf ("%s/scan-product-card-%dx%d.png", dir,
-                                               sizes[i][0], sizes[i][1]);
+      g_autofree char *path = g_strdup_printf ("%s/scan-product-card-%dx%d%s.png", dir,
+                                               sizes[i][0], sizes[i][1], suffix);
       g_autofree char *repair = NULL;
       GtkWidget *scroller = gtk_scrolled_window_new ();
       GtkWidget *clamp = adw_clamp_new ();
@@ -174,6 +179,15 @@ test_screenshots (gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  /* Screenshots in another language: FC_LOCALEDIR holds its .mo files. */
+  if (g_getenv ("FC_LOCALEDIR") != NULL)
+    {
+      /* gtk_test_init() keeps the C locale: ask for the environment's. */
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FC_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add ("/product-card/known", Fixture, NULL, setup, test_known_unit, teardown);

@@ -2,6 +2,8 @@
  * scanner (wedge keys), the entry, actions and grading keys, then the store
  * is read back. With FC_SCREENSHOT_DIR set it also saves screenshots. */
 #include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
 
 #include "fc-returns-desk.h"
 #include "ui-scan-fixture.h"
@@ -310,6 +312,7 @@ static void
 test_screenshots (gconstpointer data)
 {
   const char *dir = g_getenv ("FC_SCREENSHOT_DIR");
+  const char *suffix = g_getenv ("FC_SCREENSHOT_SUFFIX");
   static const int sizes[][2] = { { 1280, 800 }, { 360, 720 } };
 
   if (dir == NULL)
@@ -317,12 +320,15 @@ test_screenshots (gconstpointer data)
       g_test_skip ("set FC_SCREENSHOT_DIR to save screenshots");
       return;
     }
+  if (suffix == NULL)
+    suffix = "";
   for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
     {
       Fixture f = { 0 };
-      g_autofree char *desk = g_strdup_printf ("scan-returns-desk-%dx%d", sizes[i][0], sizes[i][1]);
-      g_autofree char *summary = g_strdup_printf ("scan-returns-summary-%dx%d", sizes[i][0],
-                                                  sizes[i][1]);
+      g_autofree char *desk = g_strdup_printf ("scan-returns-desk-%dx%d%s", sizes[i][0],
+                                               sizes[i][1], suffix);
+      g_autofree char *summary = g_strdup_printf ("scan-returns-summary-%dx%d%s", sizes[i][0],
+                                                  sizes[i][1], suffix);
 
       setup_sized (&f, sizes[i][0], sizes[i][1]);
       fill_batch (&f);
@@ -336,6 +342,15 @@ test_screenshots (gconstpointer data)
 int
 main (int argc, char **argv)
 {
+  /* Screenshots in another language: FC_LOCALEDIR holds its .mo files. */
+  if (g_getenv ("FC_LOCALEDIR") != NULL)
+    {
+      /* gtk_test_init() keeps the C locale: ask for the environment's. */
+      setlocale (LC_ALL, "");
+      bindtextdomain (GETTEXT_PACKAGE, g_getenv ("FC_LOCALEDIR"));
+      bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+      textdomain (GETTEXT_PACKAGE);
+    }
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add ("/returns-desk/batch", Fixture, NULL, setup, test_batch, teardown);
