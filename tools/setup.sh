@@ -8,7 +8,7 @@ packages=(
   libglib2.0-bin libglib2.0-dev-bin libgtk-4-dev libgtk-4-bin libadwaita-1-dev
   libsqlite3-dev sqlite3 libsoup-3.0-dev libjson-glib-dev libzbar-dev libqrencode-dev
   libgdk-pixbuf-2.0-dev
-  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good libgtk-4-media-gstreamer
   desktop-file-utils appstream xvfb xauth dbus-daemon dbus-x11 librsvg2-common libgl1-mesa-dri
   locales xdotool imagemagick fonts-wqy-microhei zbar-tools zint
   clang libclang-rt-14-dev python3 curl
