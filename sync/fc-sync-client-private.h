@@ -163,6 +163,7 @@ typedef struct {
   char      *cursor;       /* owned, NULL if absent */
   gboolean   more;
   guint      n_skipped;    /* events HQ sent that this version cannot read */
+  gint64     parse_us;     /* how long parsing took (diagnostics) */
 } FcSyncPage;
 
 void        fc_sync_page_free           (FcSyncPage *page);

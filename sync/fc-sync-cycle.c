@@ -17,6 +17,8 @@
 #include <string.h>
 
 typedef struct {
+  gint64      t_sent;       /* monotonic µs: this round's request went out */
+  gint64      t_parsed;     /* … its response was parsed */
   GPtrArray  *batch;        /* FcEvent*: the pending events of this round */
   GPtrArray  *to_send;      /* FcEvent*, borrowed from batch: ready to go */
   GPtrArray  *blobs;        /* char*: hashes to confirm at HQ this round */
@@ -283,6 +285,7 @@ page_parsed_cb (GObject      *source,
 {
   g_autoptr(GTask) task = user_data;
   FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
   g_autoptr(GError) local = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(FcSyncPage) page = g_task_propagate_pointer (G_TASK (result), &local);
@@ -295,11 +298,16 @@ page_parsed_cb (GObject      *source,
     }
   if (return_if_cancelled (task))
     return;
+  c->t_parsed = g_get_monotonic_time ();
   if (!apply_page (self, page, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  g_debug ("Round %u: %u sent, %u receipts, %u events in; request %.0f ms, parse %.0f ms, "
+           "apply %.0f ms", c->rounds, c->to_send->len, page->receipts->len, page->events->len,
+           (c->t_parsed - c->t_sent - page->parse_us) / 1000.0, page->parse_us / 1000.0,
+           (g_get_monotonic_time () - c->t_parsed) / 1000.0);
   after_page (task, page);
 }
 
@@ -310,8 +318,11 @@ parse_page_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GError *error = NULL;
+  gint64 t0 = g_get_monotonic_time ();
   FcSyncPage *page = fc_sync_wire_parse_page (task_data, &error);
 
+  if (page != NULL)
+    page->parse_us = g_get_monotonic_time () - t0;
   if (page == NULL)
     g_task_return_error (task, error);
   else
@@ -356,6 +367,7 @@ push_batch (GTask *task)
       g_ptr_array_add (c->to_send, g_ptr_array_index (c->batch, i));
   body = fc_sync_wire_build_request (fc_store_get_device_id (self->store), cursor, c->to_send,
                                      self->tuning.pull_limit);
+  c->t_sent = g_get_monotonic_time ();
   fc_sync_http_send_async (self, "POST", "/v1/sync", body, "application/json", FC_SYNC_HTTP_NONE,
                            g_task_get_cancellable (task), sync_post_cb, g_object_ref (task));
 }
