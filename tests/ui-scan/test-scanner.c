@@ -121,13 +121,26 @@ wedge_controller (Fixture *f)
 }
 
 /* One key press as the window's capture controller receives it. Returns
- * TRUE when the scanner swallowed it. */
+ * TRUE when the scanner swallowed it; a character it lets through is then
+ * typed into the focused text field, as GTK would deliver it. */
 static gboolean
 press (Fixture *f, guint keyval, GdkModifierType state)
 {
   gboolean handled = FALSE;
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+  gunichar ch = gdk_keyval_to_unicode (keyval);
 
   g_signal_emit_by_name (wedge_controller (f), "key-pressed", keyval, 0, state, &handled);
+  if (!handled && ch != 0 && g_unichar_isprint (ch) && !(state & GDK_CONTROL_MASK) &&
+      focus != NULL && GTK_IS_EDITABLE (focus))
+    {
+      char utf8[8] = { 0 };
+      int pos = gtk_editable_get_position (GTK_EDITABLE (focus));
+
+      g_unichar_to_utf8 (ch, utf8);
+      gtk_editable_insert_text (GTK_EDITABLE (focus), utf8, -1, &pos);
+      gtk_editable_set_position (GTK_EDITABLE (focus), pos);
+    }
   return handled;
 }
 
@@ -157,16 +170,22 @@ test_wedge_burst (Fixture *f, gconstpointer data)
 {
   gboolean swallowed;
 
+  /* Into a focused entry the keys go through at once (an input method
+   * sees them); the scan is taken back out when it ends. */
   gtk_widget_grab_focus (GTK_WIDGET (f->entry));
+  gtk_editable_set_text (GTK_EDITABLE (f->entry), "note: ");
+  gtk_editable_set_position (GTK_EDITABLE (f->entry), -1);
   type_text (f, "RT-0001", 5 * MS, &swallowed);
-  g_assert_true (swallowed);
+  g_assert_false (swallowed);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (f->entry)), ==, "note: RT-0001");
   g_assert_true (press (f, GDK_KEY_Return, 0));
   g_assert_cmpuint (f->scans->len, ==, 1);
   g_assert_cmpstr (g_ptr_array_index (f->scans, 0), ==, "RT-0001");
   g_assert_cmpuint (g_array_index (f->sources, guint, 0), ==, FC_SCAN_SOURCE_WEDGE);
-  /* The focused entry got nothing of it. */
+  /* The focused entry is as it was before the scan. */
   spin_for (60);
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (f->entry)), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (f->entry)), ==, "note: ");
+  g_assert_cmpint (gtk_editable_get_position (GTK_EDITABLE (f->entry)), ==, 6);
   g_assert_cmpuint (f->refusals->len, ==, 0);
   /* The window flashes. */
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (f->window), "fc-scan-flash-ok"));
@@ -176,14 +195,19 @@ test_wedge_burst (Fixture *f, gconstpointer data)
   type_text (f, "RT-0001", 5 * MS, &swallowed);
   press (f, GDK_KEY_Return, 0);
   g_assert_cmpuint (f->scans->len, ==, 1);
-  /* Tab as terminator, a GS1 code with Ctrl+] as the separator. */
+  /* Tab as terminator, a GS1 code with Ctrl+] as the separator; with no
+   * text field focused the keys are held, never delivered. */
+  gtk_widget_grab_focus (f->button);
   f->now += 2 * G_USEC_PER_SEC;
   type_text (f, "0104006381333931", 4 * MS, &swallowed);
   g_assert_true (press (f, GDK_KEY_bracketright, GDK_CONTROL_MASK));
   f->now += 4 * MS;
   type_text (f, "10LOT7", 4 * MS, &swallowed);
+  g_assert_true (swallowed);
   g_assert_true (press (f, GDK_KEY_Tab, 0));
   g_assert_cmpuint (f->scans->len, ==, 2);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (f->entry)), ==, "note: ");
+  g_assert_cmpstr (f->typed->str, ==, "");
   g_assert_cmpstr (g_ptr_array_index (f->scans, 1), ==, "0104006381333931\x1d" "10LOT7");
 }
 
@@ -209,7 +233,8 @@ test_wedge_refused (Fixture *f, gconstpointer data)
   gboolean swallowed;
 
   /* A GS1 code whose GTIN has a wrong check digit (a misread): refused,
-   * never "scanned". */
+   * never "scanned". No text field focused: every key is held. */
+  gtk_widget_grab_focus (f->button);
   type_text (f, "0104006381333932", 3 * MS, &swallowed);
   g_assert_true (press (f, GDK_KEY_bracketright, GDK_CONTROL_MASK));
   type_text (f, "10LOT7", 3 * MS, &swallowed);

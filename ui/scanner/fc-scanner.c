@@ -20,6 +20,9 @@ struct _FcScanner {
   /* keyboard wedge */
   FcWedgeDetector *wedge;
   GtkWidget       *key_root;        /* weak: the window the last key came from */
+  GtkWidget       *field;           /* weak: the text field a burst is typed into */
+  char            *field_text;      /* its text before the burst */
+  int              field_position;
   guint            flush_source;
   gint64           event_offset_us; /* event clock minus our clock */
   FcScannerTimeFunc now_func;
@@ -231,7 +234,7 @@ classify_key (guint            keyval,
   gunichar ch;
 
   *out_ch = 0;
-  if ((state & GDK_CONTROL_MASK) && (keyval == GDK_KEY_bracketright || keyval == GDK_KEY_5))
+  if ((state & GDK_CONTROL_MASK) && keyval == GDK_KEY_bracketright)
     return FC_WEDGE_KEY_GS;
   if (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_META_MASK))
     return FC_WEDGE_KEY_OTHER;
@@ -292,6 +295,54 @@ schedule_flush (FcScanner *self)
                                       flush_cb, self);
 }
 
+/* The focused text field that takes typing, or NULL. */
+static GtkWidget *
+focused_text_field (FcScanner *self)
+{
+  GtkWidget *focus = self->key_root != NULL ? gtk_root_get_focus (GTK_ROOT (self->key_root)) : NULL;
+
+  if (focus != NULL && GTK_IS_EDITABLE (focus) && gtk_editable_get_editable (GTK_EDITABLE (focus)))
+    return focus;
+  return NULL;
+}
+
+/* Remembers the focused field as it is before a burst, to take the burst
+ * back out should it turn out to be a scan. */
+static void
+snapshot_field (FcScanner *self)
+{
+  GtkWidget *field = focused_text_field (self);
+
+  g_set_weak_pointer (&self->field, field);
+  g_clear_pointer (&self->field_text, g_free);
+  if (field == NULL)
+    return;
+  self->field_text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (field)));
+  self->field_position = gtk_editable_get_position (GTK_EDITABLE (field));
+}
+
+/* A scan typed into a text field: put the field back as it was. The input
+ * method may hold some of it as preedit: drop that too. */
+static void
+retract_burst (FcScanner *self)
+{
+  GtkWidget *entry;
+
+  if (self->field == NULL || self->field_text == NULL)
+    return;
+  entry = gtk_widget_get_ancestor (self->field, GTK_TYPE_ENTRY);
+  if (entry != NULL)
+    gtk_entry_reset_im_context (GTK_ENTRY (entry));
+  gtk_editable_set_text (GTK_EDITABLE (self->field), self->field_text);
+  gtk_editable_set_position (GTK_EDITABLE (self->field), self->field_position);
+}
+
+/* Keys go to a focused text field at once, so typing — through an input
+ * method too — is never delayed or bypassed; a burst that turns out to be a
+ * scan is taken back out. Elsewhere keys are held while they may be a scan
+ * (a scanned "1" must not grade a return, an "n" not trigger a shortcut)
+ * and handed back through "released". The terminator of a scan is always
+ * swallowed. */
 static gboolean
 key_pressed_cb (GtkEventControllerKey *controller,
                 guint                  keyval,
@@ -307,36 +358,28 @@ key_pressed_cb (GtkEventControllerKey *controller,
   if (is_modifier (keyval))
     return FALSE;
   g_set_weak_pointer (&self->key_root, gtk_event_controller_get_widget (c));
+  if (!fc_wedge_detector_is_holding (self->wedge))
+    snapshot_field (self);
   key = classify_key (keyval, state, &ch);
   verdict = fc_wedge_detector_feed (self->wedge, key, ch, key_time_us (self, c));
   schedule_flush (self);
+  if (verdict == FC_WEDGE_VERDICT_HOLD && self->field != NULL)
+    return FALSE;
   return verdict != FC_WEDGE_VERDICT_PASS;
 }
 
-/* Held keys that were typing after all go where they were meant to: into
- * the focused text field, else to whoever listens for plain keys ("typed":
- * the returns desk's grading keys). */
+/* Held keys that were typing after all. Typed into a field they are there
+ * already (and a new burst may start with the key being fed: remember the
+ * field as it is now). Otherwise they go to whoever listens for plain keys
+ * ("typed": the returns desk's grading keys). */
 static void
 wedge_released_cb (FcWedgeDetector *wedge,
                    const char      *text,
                    FcScanner       *self)
 {
-  GtkWidget *focus = self->key_root != NULL ? gtk_root_get_focus (GTK_ROOT (self->key_root)) : NULL;
-
-  if (focus != NULL && GTK_IS_EDITABLE (focus) && gtk_editable_get_editable (GTK_EDITABLE (focus)))
+  if (self->field != NULL)
     {
-      int pos;
-
-      gtk_editable_delete_selection (GTK_EDITABLE (focus));
-      pos = gtk_editable_get_position (GTK_EDITABLE (focus));
-      gtk_editable_insert_text (GTK_EDITABLE (focus), text, -1, &pos);
-      gtk_editable_set_position (GTK_EDITABLE (focus), pos);
-      return;
-    }
-  if (focus != NULL && GTK_IS_TEXT_VIEW (focus) && gtk_text_view_get_editable (GTK_TEXT_VIEW (focus)))
-    {
-      gtk_text_buffer_insert_interactive_at_cursor (gtk_text_view_get_buffer (GTK_TEXT_VIEW (focus)),
-                                                    text, -1, TRUE);
+      snapshot_field (self);
       return;
     }
   g_signal_emit (self, signals[SIGNAL_TYPED], 0, text);
@@ -347,6 +390,9 @@ wedge_scanned_cb (FcWedgeDetector *wedge,
                   const char      *code,
                   FcScanner       *self)
 {
+  retract_burst (self);
+  g_clear_weak_pointer (&self->field);
+  g_clear_pointer (&self->field_text, g_free);
   /* Wedge scanners do not say the symbology: validation guesses it. */
   fc_scanner_submit_text (self, FC_SYMBOLOGY_UNKNOWN, code, FALSE, FC_SCAN_SOURCE_WEDGE);
 }
@@ -663,6 +709,8 @@ fc_scanner_dispose (GObject *object)
     gtk_media_stream_pause (self->ok_sound);
   g_clear_object (&self->ok_sound);
   g_clear_weak_pointer (&self->key_root);
+  g_clear_weak_pointer (&self->field);
+  g_clear_pointer (&self->field_text, g_free);
   for (guint i = 0; i < FC_SCAN_N_SOURCES; i++)
     g_clear_weak_pointer (&self->feedback[i]);
   if (self->wedge != NULL)
