@@ -424,6 +424,9 @@ main (int argc, char **argv)
   int rc;
 
   setlocale (LC_ALL, "");
+  /* stdout is for results (the bound port, NDJSON, tables); logs go to
+   * stderr, or a server whose stdout pipe nobody reads would block. */
+  g_log_writer_default_set_use_stderr (TRUE);
   if (argc < 2)
     {
       usage ();
