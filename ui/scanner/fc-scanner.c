@@ -291,8 +291,12 @@ schedule_flush (FcScanner *self)
   if (deadline == 0)
     return;
   wait_us = deadline - (now_us (self) + self->event_offset_us);
-  self->flush_source = g_timeout_add (MAX (1, (guint) (MAX (wait_us, 0) / 1000) + 1),
-                                      flush_cb, self);
+  /* Below the priority of input events: on a busy main loop the scanner's
+   * next keys may already be queued, and they must count before the
+   * silence does. */
+  self->flush_source = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE,
+                                           MAX (1, (guint) (MAX (wait_us, 0) / 1000) + 1),
+                                           flush_cb, self, NULL);
 }
 
 /* The focused text field that takes typing, or NULL. */
