@@ -23,6 +23,7 @@ struct _FcCasePage {
   gulong              case_changed_id;
 
   /* template children, borrowed */
+  GtkLabel           *number_label;
   GtkLabel           *customer_label;
   GtkLabel           *state_label;
   GtkLabel           *title_label;

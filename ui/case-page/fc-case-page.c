@@ -6,6 +6,7 @@
 
 #include "fc-case-rules.h"
 #include "fc-hit-item.h"
+#include "fc-ids.h"
 #include "fc-timeline-item.h"
 #include "fc-ui-format.h"
 
@@ -90,6 +91,7 @@ show_header (FcCasePage *self)
   const char *customer = fc_case_get_customer_name (self->c);
   g_autofree char *product = NULL;
 
+  gtk_label_set_text (self->number_label, fc_case_get_number (self->c));
   gtk_label_set_text (self->customer_label,
                       customer != NULL && *customer != '\0' ? customer : _("Unknown customer"));
   gtk_label_set_text (self->state_label, fc_ui_state_label (fold->state));
@@ -114,6 +116,12 @@ create_timeline_row (gpointer item,
   g_autofree char *time = fc_ui_format_time (fc_event_get_time_ms (ev));
   g_autofree char *subtitle = NULL;
   const char *detail = fc_timeline_item_get_detail (ti);
+  g_autofree char *when = NULL;
+  gint64 ms;
+
+  /* A time (a revisit's due date) reads better in local time. */
+  if (detail != NULL && fc_time_parse_ms (detail, &ms))
+    detail = when = fc_ui_format_time (ms);
 
   /* Translators: who recorded a step, when, and its sync state */
   subtitle = g_strdup_printf (_("%s · %s · %s"), ev->author, time,
@@ -386,6 +394,7 @@ bind_children (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/fieldcase/Fieldcase/case-page/fc-case-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, FcCasePage, number_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, customer_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, state_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, title_label);

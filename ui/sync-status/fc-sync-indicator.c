@@ -94,31 +94,34 @@ icon_for (FcSyncView view)
     }
 }
 
+/* The header bar gets the short form (a number beside the icon: it must fit
+ * a 360 px phone); the popover says it in words. */
 static void
 show_summary (FcSyncIndicator *self,
               gint64           pending,
               const char      *last_error)
 {
-  g_autofree char *label = NULL;
+  g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *label = NULL;
 
   switch (self->view)
     {
     case FC_SYNC_VIEW_SYNCED:
-      label = g_strdup (_("Synced"));
+      title = g_strdup (_("Synced"));
       detail = g_strdup (_("Everything recorded here is at headquarters."));
       break;
     case FC_SYNC_VIEW_WAITING:
-      label = g_strdup_printf (ngettext ("%d waiting", "%d waiting", pending), (int) pending);
+      title = g_strdup_printf (ngettext ("%d waiting", "%d waiting", pending), (int) pending);
       detail = g_strdup (_("Sending to headquarters…"));
       break;
     case FC_SYNC_VIEW_ERROR:
-      label = g_strdup (_("Sync error"));
+      title = g_strdup (_("Sync error"));
       detail = g_strdup (last_error);
       break;
     case FC_SYNC_VIEW_OFFLINE:
     default:
-      label = pending > 0 ? g_strdup_printf (ngettext ("%d waiting", "%d waiting", pending), (int) pending)
+      title = pending > 0 ? g_strdup_printf (ngettext ("%d waiting", "%d waiting", pending), (int) pending)
                           : g_strdup (_("Offline"));
       detail = pending > 0
         ? g_strdup_printf (ngettext ("Offline: %d change is kept on this device until it can be sent.",
@@ -126,9 +129,12 @@ show_summary (FcSyncIndicator *self,
                                      pending), (int) pending)
         : g_strdup (_("Offline: new work is kept on this device until it can be sent."));
     }
+  label = pending > 0 ? g_strdup_printf ("%d", (int) pending) : g_strdup ("");
   gtk_image_set_from_icon_name (self->icon, icon_for (self->view));
   gtk_label_set_text (self->label, label);
-  gtk_label_set_text (self->title, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->label), pending > 0);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), title);
+  gtk_label_set_text (self->title, title);
   gtk_label_set_text (self->detail, detail);
 }
 
@@ -295,7 +301,7 @@ fc_sync_indicator_init (FcSyncIndicator *self)
   self->rejected = g_list_store_new (FC_TYPE_TIMELINE_ITEM);
   gtk_list_box_bind_model (self->rejected_list, G_LIST_MODEL (self->rejected),
                            create_rejected_row, NULL, NULL);
-  gtk_label_set_text (self->label, _("Offline"));
+  gtk_widget_set_visible (GTK_WIDGET (self->label), FALSE);
 }
 
 GtkWidget *
@@ -333,5 +339,5 @@ const char *
 fc_sync_indicator_get_label (FcSyncIndicator *self)
 {
   g_return_val_if_fail (FC_IS_SYNC_INDICATOR (self), NULL);
-  return gtk_label_get_text (self->label);
+  return gtk_label_get_text (self->title);
 }

@@ -29,6 +29,7 @@ void        fc_sync_indicator_set_client (FcSyncIndicator *self,
                                           GObject         *client);
 void        fc_sync_indicator_refresh    (FcSyncIndicator *self);
 FcSyncView  fc_sync_indicator_get_view   (FcSyncIndicator *self);
+/* What the popover says: "2 waiting", "Offline" … */
 const char *fc_sync_indicator_get_label  (FcSyncIndicator *self);
 
 /* Pure: what to show for these facts. */
