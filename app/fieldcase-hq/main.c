@@ -257,12 +257,14 @@ cmd_import (int argc, char **argv)
   return 0;
 }
 
+/* @error is read only after the step ran (not as a second argument of
+ * the same call: C leaves the order of evaluation open). */
 static int
 print_step (FcEvent *ev,
-            GError  *error)
+            GError **error)
 {
   if (ev == NULL)
-    return fail (error);
+    return fail (*error);
   g_print ("%s %s on case %s\n", ev->type, ev->id, ev->case_id);
   fc_event_unref (ev);
   return 0;
@@ -279,7 +281,7 @@ cmd_assign (int argc, char **argv)
     return 2;
   json_object_set_string_member (p, "assignee", argv[3]);
   return print_step (fc_hq_store_record (store, argv[2], FC_EV_CASE_ASSIGNED, p,
-                                         FC_HQ_DEVICE_ID, &error), error);
+                                         FC_HQ_DEVICE_ID, &error), &error);
 }
 
 static int
@@ -313,7 +315,7 @@ cmd_decide (int argc, char **argv, gboolean approve)
     json_object_set_string_member (p, approve ? "comment" : "reason", comment);
   return print_step (fc_hq_store_record (store, argv[2],
                                          approve ? FC_EV_PLAN_APPROVED : FC_EV_PLAN_REJECTED,
-                                         p, approver, &error), error);
+                                         p, approver, &error), &error);
 }
 
 static const char *

@@ -607,26 +607,88 @@ respond_bytes (Request    *req,
 }
 
 static void
+set_received (Request *req,
+              gint64   received)
+{
+  g_autofree char *s = g_strdup_printf ("%" G_GINT64_FORMAT, received);
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (req->msg),
+                                "X-Fieldcase-Received", s);
+}
+
+/* PUT with Content-Range: one chunk of a resumable upload. */
+static void
+handle_blob_chunk (Request    *req,
+                   const char *sha,
+                   const char *mime,
+                   GBytes     *data,
+                   goffset     start,
+                   goffset     end,
+                   goffset     total)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 received = 0;
+
+  if (total <= 0 || (gsize) total > req->self->limits.max_blob || start < 0 || end < start ||
+      end >= total || (gsize) (end - start + 1) != g_bytes_get_size (data))
+    {
+      respond_error (req, 400, "invalid_request",
+                     "Content-Range must be bytes FROM-TO/TOTAL matching the body", 0);
+      return;
+    }
+  switch (fc_hq_store_put_blob_part (req->self->store, sha, mime, start, total, data, &received,
+                                     &error))
+    {
+    case FC_HQ_BLOB_PART_STORED:
+      set_received (req, received);
+      respond_bytes (req, 202, NULL, NULL);
+      break;
+    case FC_HQ_BLOB_PART_COMPLETE:
+      respond_bytes (req, 201, NULL, NULL);
+      break;
+    case FC_HQ_BLOB_PART_BAD_HASH:
+      respond_error (req, 400, "invalid_request", "The bytes do not hash to the address", 0);
+      break;
+    case FC_HQ_BLOB_PART_OUT_OF_ORDER:
+      set_received (req, received);
+      respond_error (req, 416, "invalid_request", "Resume from X-Fieldcase-Received", 0);
+      break;
+    default:
+      respond_store_error (req, error);
+    }
+}
+
+static void
 handle_blob_put (Request    *req,
                  const char *sha)
 {
   FcStore *core = fc_hq_store_get_core (req->self->store);
-  const char *mime = soup_message_headers_get_content_type (
-    soup_server_message_get_request_headers (req->msg), NULL);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *mime = soup_message_headers_get_content_type (headers, NULL);
   g_autoptr(GBytes) empty = g_bytes_new (NULL, 0);
   GBytes *data = req->body != NULL ? req->body : empty;
-  g_autofree char *actual = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  g_autofree char *actual = NULL;
   g_autofree char *stored = NULL;
   g_autoptr(GError) error = NULL;
+  goffset start, end, total;
 
-  if (g_strcmp0 (actual, sha) != 0)
-    {
-      respond_error (req, 400, "invalid_request", "The bytes do not hash to the address", 0);
-      return;
-    }
   if (fc_store_has_blob (core, sha))
     {
       respond_bytes (req, 200, NULL, NULL);
+      return;
+    }
+  if (soup_message_headers_get_one (headers, "Content-Range") != NULL)
+    {
+      if (!soup_message_headers_get_content_range (headers, &start, &end, &total))
+        respond_error (req, 400, "invalid_request", "Unreadable Content-Range", 0);
+      else
+        handle_blob_chunk (req, sha, mime, data, start, end, total);
+      return;
+    }
+  actual = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  if (g_strcmp0 (actual, sha) != 0)
+    {
+      respond_error (req, 400, "invalid_request", "The bytes do not hash to the address", 0);
       return;
     }
   stored = fc_store_put_blob (core, data, mime, &error);
@@ -636,6 +698,23 @@ handle_blob_put (Request    *req,
       return;
     }
   respond_bytes (req, 201, NULL, NULL);
+}
+
+static void
+handle_blob_head (Request    *req,
+                  const char *sha)
+{
+  gint64 received;
+
+  if (fc_store_has_blob (fc_hq_store_get_core (req->self->store), sha))
+    {
+      respond_bytes (req, 200, NULL, NULL);
+      return;
+    }
+  received = fc_hq_store_blob_part_received (req->self->store, sha);
+  if (received >= 0)
+    set_received (req, received);
+  respond_bytes (req, 404, NULL, NULL);
 }
 
 static void
@@ -653,7 +732,7 @@ handle_blob (Request    *req,
   if (g_str_equal (method, "PUT"))
     handle_blob_put (req, sha);
   else if (g_str_equal (method, "HEAD"))
-    respond_bytes (req, fc_store_has_blob (core, sha) ? 200 : 404, NULL, NULL);
+    handle_blob_head (req, sha);
   else if (g_str_equal (method, "GET"))
     {
       g_autofree char *mime = NULL;

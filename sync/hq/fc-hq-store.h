@@ -131,6 +131,30 @@ char       *fc_hq_store_dup_case_outlet (FcHqStore  *self,
 gint64      fc_hq_store_count_events   (FcHqStore *self);
 gint64      fc_hq_store_last_seq       (FcHqStore *self);
 
+/* ---- Resumable blob uploads (fc-hq-blobs.c) ---- */
+
+typedef enum {
+  FC_HQ_BLOB_PART_FAILED,        /* storage error (see error) */
+  FC_HQ_BLOB_PART_STORED,        /* kept; more bytes expected */
+  FC_HQ_BLOB_PART_COMPLETE,      /* the last bytes: hashed and stored as a blob */
+  FC_HQ_BLOB_PART_BAD_HASH,      /* complete, but not the announced hash: dropped */
+  FC_HQ_BLOB_PART_OUT_OF_ORDER,  /* @from is not what HQ has received */
+} FcHqBlobPart;
+
+/* Bytes received of a partial upload, -1 if none. */
+gint64      fc_hq_store_blob_part_received (FcHqStore  *self,
+                                            const char *sha256);
+/* Appends @chunk at @from of a @total-byte upload; *@out_received is the
+ * byte count HQ then holds. */
+FcHqBlobPart fc_hq_store_put_blob_part (FcHqStore  *self,
+                                        const char *sha256,
+                                        const char *mime,
+                                        gint64      from,
+                                        gint64      total,
+                                        GBytes     *chunk,
+                                        gint64     *out_received,
+                                        GError    **error);
+
 /* ---- Reference data (fc-hq-ref.c) ---- */
 
 /* Imports @contents (CSV, or JSON if it starts with '[' or '{') for @kind

@@ -655,6 +655,75 @@ test_blobs (Fixture *f, gconstpointer data)
   g_assert_cmpuint (anon->status, ==, 401);
 }
 
+static HqResponse *
+put_range (Fixture    *f,
+           const char *token,
+           const char *path,
+           GBytes     *all,
+           gsize       from,
+           gsize       to)
+{
+  g_autoptr(GBytes) part = g_bytes_new_from_bytes (all, from, to - from + 1);
+  g_autofree char *url = g_strconcat (f->url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("PUT", url);
+  g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
+  HqWait w = { 0 };
+  HqResponse *r = g_new0 (HqResponse, 1);
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  soup_message_headers_set_content_range (soup_message_get_request_headers (msg), (goffset) from,
+                                          (goffset) to, (goffset) g_bytes_get_size (all));
+  soup_message_set_request_body_from_bytes (msg, "image/png", part);
+  soup_session_send_and_read_async (f->session, msg, G_PRIORITY_DEFAULT, NULL, hq_send_done_cb, &w);
+  g_assert_true (hq_spin_until (&w.done, HQ_TEST_TIMEOUT_S));
+  g_assert_no_error (w.error);
+  r->status = soup_message_get_status (msg);
+  r->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+  r->body = w.body;
+  hq_decode_json (r);
+  return r;
+}
+
+static void
+test_blob_resume (Fixture *f, gconstpointer data)
+{
+  g_auto(Device) a = { 0 };
+  gsize size = 300 * 1024;
+  guint8 *raw = g_malloc (size);
+  g_autoptr(GBytes) photo = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(HqResponse) c1 = NULL;
+  g_autoptr(HqResponse) head = NULL;
+  g_autoptr(HqResponse) gap = NULL;
+  g_autoptr(HqResponse) c2 = NULL;
+  g_autoptr(HqResponse) c3 = NULL;
+  g_autoptr(HqResponse) get = NULL;
+
+  for (gsize i = 0; i < size; i++)
+    raw[i] = (guint8) g_test_rand_int_range (0, 256);
+  photo = g_bytes_new_take (raw, size);
+  sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, photo);
+  path = g_strdup_printf ("/v1/blobs/%s", sha);
+  enrol (f, "SH-01", NULL, &a);
+
+  c1 = put_range (f, a.token, path, photo, 0, 99999);
+  g_assert_cmpuint (c1->status, ==, 202);
+  /* The connection dropped: HEAD says where to resume. */
+  head = hq_request_full (f->session, f->url, "HEAD", path, a.token, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (head->status, ==, 404);
+  g_assert_cmpstr (soup_message_headers_get_one (head->headers, "X-Fieldcase-Received"), ==, "100000");
+  gap = put_range (f, a.token, path, photo, 200000, size - 1);
+  g_assert_cmpuint (gap->status, ==, 416);
+  g_assert_cmpstr (soup_message_headers_get_one (gap->headers, "X-Fieldcase-Received"), ==, "100000");
+  c2 = put_range (f, a.token, path, photo, 100000, 199999);
+  g_assert_cmpuint (c2->status, ==, 202);
+  c3 = put_range (f, a.token, path, photo, 200000, size - 1);
+  g_assert_cmpuint (c3->status, ==, 201);
+  get = hq_request_full (f->session, f->url, "GET", path, a.token, NULL, NULL, NULL, NULL);
+  g_assert_true (g_bytes_equal (get->body, photo));
+}
+
 /* ---- Pagination ---- */
 
 static void
@@ -879,6 +948,7 @@ main (int argc, char **argv)
   ADD ("/hq/rate-limit", test_rate_limit);
   ADD ("/hq/revoke", test_revoke);
   ADD ("/hq/blobs", test_blobs);
+  ADD ("/hq/blob-resume", test_blob_resume);
   ADD ("/hq/pagination", test_pagination);
   ADD ("/hq/admin-steps", test_admin_steps);
   ADD ("/hq/reference", test_reference);
