@@ -128,6 +128,14 @@ test_new_case (Fixture *f, gconstpointer data)
   gtk_widget_insert_action_group (GTK_WIDGET (f->window), "win", G_ACTION_GROUP (win));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->card), "card.new-case", NULL));
   g_assert_cmpstr (f->requested, ==, "win:RT-0002");
+
+  /* Moved to another parent, the button still works. */
+  g_object_ref (f->card);
+  gtk_window_set_child (f->window, NULL);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->card));
+  g_object_unref (f->card);
+  spin_for (30);
+  g_assert_true (gtk_widget_is_sensitive (gtk_widget_get_last_child (GTK_WIDGET (f->card))));
 }
 
 static void

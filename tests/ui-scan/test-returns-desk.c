@@ -172,6 +172,22 @@ find_list_view (GtkWidget *w)
   return NULL;
 }
 
+static GtkWidget *
+find_actionable (GtkWidget *w, const char *action)
+{
+  if (GTK_IS_ACTIONABLE (w) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (w)), action) == 0)
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_actionable (c, action);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static GPtrArray *
 return_cases (Fixture *f, const char *serial)
 {
@@ -307,6 +323,24 @@ test_batch (Fixture *f, gconstpointer data)
   spin_for (50);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->desk), "desk.new-batch", NULL));
   g_assert_cmpuint (g_list_model_get_n_items (fc_returns_desk_get_items (f->desk)), ==, 0);
+
+  /* Moved to another window, the buttons still work. */
+  {
+    GtkWidget *other = gtk_window_new ();
+    GtkWidget *grade_button = NULL;
+
+    g_object_ref (f->desk);
+    gtk_window_set_child (f->window, NULL);
+    gtk_window_set_child (GTK_WINDOW (other), GTK_WIDGET (f->desk));
+    g_object_unref (f->desk);
+    gtk_window_present (GTK_WINDOW (other));
+    spin_for (50);
+    grade_button = find_actionable (GTK_WIDGET (f->desk), "desk.grade");
+    g_assert_nonnull (grade_button);
+    g_assert_true (gtk_widget_is_sensitive (grade_button));
+    gtk_window_destroy (GTK_WINDOW (other));
+    f->desk = NULL;
+  }
 }
 
 /* ---- screenshots ---- */

@@ -283,6 +283,33 @@ new_case_activated (GtkWidget  *widget,
     g_signal_emit (self, signals[SIGNAL_NEW_CASE_REQUESTED], 0, self->serial);
 }
 
+/* GTK 4.8 leaves buttons of class actions insensitive after their widget
+ * was unrooted and rooted again (moved to another page or window): name
+ * each action again so its button looks it up afresh. */
+static void
+renew_actionables (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_ACTIONABLE (child) && gtk_actionable_get_action_name (GTK_ACTIONABLE (child)))
+        {
+          g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)));
+
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), NULL);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), name);
+        }
+      renew_actionables (child);
+    }
+}
+
+static void
+fc_product_card_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fc_product_card_parent_class)->root (widget);
+  renew_actionables (widget);
+}
+
 /* ---- GObject ---- */
 
 static void
@@ -358,6 +385,7 @@ fc_product_card_class_init (FcProductCardClass *klass)
   object_class->finalize = fc_product_card_finalize;
   object_class->get_property = fc_product_card_get_property;
   object_class->set_property = fc_product_card_set_property;
+  widget_class->root = fc_product_card_root;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, FC_TYPE_STORE,

@@ -596,6 +596,33 @@ fc_returns_desk_get_items (FcReturnsDesk *self)
   return G_LIST_MODEL (self->items);
 }
 
+/* GTK 4.8 leaves buttons of class actions insensitive after their widget
+ * was unrooted and rooted again (moved to another page or window): name
+ * each action again so its button looks it up afresh. */
+static void
+renew_actionables (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_ACTIONABLE (child) && gtk_actionable_get_action_name (GTK_ACTIONABLE (child)))
+        {
+          g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)));
+
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), NULL);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), name);
+        }
+      renew_actionables (child);
+    }
+}
+
+static void
+fc_returns_desk_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fc_returns_desk_parent_class)->root (widget);
+  renew_actionables (widget);
+}
+
 /* The app's scanner serves whichever page is on screen. */
 static void
 fc_returns_desk_map (GtkWidget *widget)
@@ -762,6 +789,7 @@ fc_returns_desk_class_init (FcReturnsDeskClass *klass)
   object_class->finalize = fc_returns_desk_finalize;
   object_class->get_property = fc_returns_desk_get_property;
   object_class->set_property = fc_returns_desk_set_property;
+  widget_class->root = fc_returns_desk_root;
   widget_class->map = fc_returns_desk_map;
   widget_class->unmap = fc_returns_desk_unmap;
   install_properties (object_class);

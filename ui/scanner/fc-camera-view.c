@@ -120,6 +120,33 @@ fc_camera_view_get_scanner (FcCameraView *self)
   return self->scanner;
 }
 
+/* GTK 4.8 leaves buttons of class actions insensitive after their widget
+ * was unrooted and rooted again (moved to another page or window): name
+ * each action again so its button looks it up afresh. */
+static void
+renew_actionables (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_ACTIONABLE (child) && gtk_actionable_get_action_name (GTK_ACTIONABLE (child)))
+        {
+          g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)));
+
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), NULL);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), name);
+        }
+      renew_actionables (child);
+    }
+}
+
+static void
+fc_camera_view_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (fc_camera_view_parent_class)->root (widget);
+  renew_actionables (widget);
+}
+
 static void
 fc_camera_view_unmap (GtkWidget *widget)
 {
@@ -186,6 +213,7 @@ fc_camera_view_class_init (FcCameraViewClass *klass)
   object_class->dispose = fc_camera_view_dispose;
   object_class->get_property = fc_camera_view_get_property;
   object_class->set_property = fc_camera_view_set_property;
+  widget_class->root = fc_camera_view_root;
   widget_class->unmap = fc_camera_view_unmap;
 
   properties[PROP_SCANNER] =
