@@ -1044,8 +1044,18 @@ early_cb (SoupServer        *server,
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       (gsize) soup_message_headers_get_content_length (headers) > body->limit)
     {
+      g_autofree char *json = fc_hq_wire_error_body ("too_large", "The request body is too large", 0);
+
+      /* Answered now: with Expect: 100-continue the body is never sent;
+       * without it, the connection closes after the answer. */
       body->too_large = TRUE;
       g_clear_pointer (&body->data, g_byte_array_unref);
+      set_server_time (self, msg);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Connection", "close");
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, json,
+                                        strlen (json));
+      soup_server_message_set_status (msg, 413, NULL);
     }
 }
 
