@@ -121,15 +121,3 @@ fc_hq_auth_hash (const char *text)
 {
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
 }
-
-gboolean
-fc_hq_auth_digest_equal (const char *a,
-                         const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  guint8 diff = la != lb;
-
-  for (gsize i = 0; i < MIN (la, lb); i++)
-    diff |= (guint8) (a[i] ^ b[i]);
-  return diff == 0;
-}

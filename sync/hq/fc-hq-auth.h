@@ -19,8 +19,5 @@ char    *fc_hq_auth_new_code        (GError    **error);
 char    *fc_hq_auth_normalize_code  (const char *text);
 /* Lower-case hex SHA-256 of @text. */
 char    *fc_hq_auth_hash            (const char *text);
-/* Constant-time comparison of two equal-length hex digests. */
-gboolean fc_hq_auth_digest_equal    (const char *a,
-                                     const char *b);
 
 G_END_DECLS
