@@ -321,6 +321,9 @@ looks_gs1 (const char *text, gsize len)
          || memchr (text, '\x1d', len) != NULL;
 }
 
+/* All digits at an EAN/UPC length: treated as one, so a wrong check digit
+ * is refused rather than passed on as a "plain" code — a wedge scanner's
+ * misread EAN must never become a serial. */
 static FcSymbology
 guess_ean (const char *text, gsize len)
 {
@@ -328,15 +331,15 @@ guess_ean (const char *text, gsize len)
                     : len == 12 ? FC_SYMBOLOGY_UPCA
                     : len == 8 ? FC_SYMBOLOGY_EAN8 : FC_SYMBOLOGY_UNKNOWN;
 
-  if (sym == FC_SYMBOLOGY_UNKNOWN || !all_digits (text, len)
-      || !fc_gtin_check_digit_valid (text, len))
+  if (sym == FC_SYMBOLOGY_UNKNOWN || !all_digits (text, len))
     return FC_SYMBOLOGY_UNKNOWN;
   return sym;
 }
 
 /* The scanner decoded and checked the symbol already; we only know the
  * text. GS1 markers get full GS1 validation, a URL the QR treatment, digits
- * with a valid EAN/UPC check digit are a GTIN, anything else a plain code. */
+ * of an EAN/UPC length must carry a valid check digit, anything else is a
+ * plain code. */
 static gboolean
 validate_unknown (const char *text, gsize len, gboolean is_gs1, FcScanResult **out,
                   GError **error)

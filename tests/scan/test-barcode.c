@@ -62,8 +62,9 @@ static const Case cases[] = {
   /* Keyboard wedge: the symbology is not known. */
   { "wedge-ean13", FC_SYMBOLOGY_UNKNOWN, "4006381333931", FALSE, TRUE, FC_SYMBOLOGY_EAN13,
     "04006381333931" },
-  { "wedge-digits-not-ean", FC_SYMBOLOGY_UNKNOWN, "4006381333932", FALSE, TRUE,
-    FC_SYMBOLOGY_UNKNOWN, NULL },
+  /* 13 digits with a wrong check digit is a misread EAN, not a serial. */
+  { "wedge-ean13-bad-check-refused", FC_SYMBOLOGY_UNKNOWN, "4006381333932", FALSE, FALSE, 0, NULL },
+  { "wedge-upca-bad-check-refused", FC_SYMBOLOGY_UNKNOWN, "036000291453", FALSE, FALSE, 0, NULL },
   { "wedge-gs1", FC_SYMBOLOGY_UNKNOWN, "]C1" "0109501101530003" "21X", FALSE, TRUE,
     FC_SYMBOLOGY_UNKNOWN, "09501101530003" },
   { "wedge-gs1-bad", FC_SYMBOLOGY_UNKNOWN, "(01)09501101530004", FALSE, FALSE, 0, NULL },
