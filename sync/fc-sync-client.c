@@ -321,7 +321,7 @@ static void
 record_outcome (FcSyncClient *self,
                 const GError *error)
 {
-  _fc_sync_client_refresh_counts (self, TRUE);
+  _fc_sync_client_refresh_counts (self, FALSE);
   if (error == NULL)
     {
       self->failures = 0;

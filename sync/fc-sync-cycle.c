@@ -231,6 +231,15 @@ event_waits_for_blob (Cycle   *c,
 }
 
 static gboolean
+has_rejection (GPtrArray *receipts)
+{
+  for (guint i = 0; i < receipts->len; i++)
+    if (((FcSyncReceipt *) g_ptr_array_index (receipts, i))->reject_reason != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 apply_page (FcSyncClient *self,
             FcSyncPage   *page,
             GError      **error)
@@ -244,7 +253,8 @@ apply_page (FcSyncClient *self,
     }
   self->stats.events_pushed += page->receipts->len;
   self->stats.events_pulled += page->events->len;
-  _fc_sync_client_refresh_counts (self, page->receipts->len > 0);
+  /* Only a rejecting receipt changes the rejected count (a table scan). */
+  _fc_sync_client_refresh_counts (self, has_rejection (page->receipts));
   return TRUE;
 }
 

@@ -4,6 +4,7 @@
 #include <glib-unix.h>
 
 #include "fc-sync-client.h"
+#include "fc-sync-enums.h"
 
 typedef struct {
   GMainLoop *loop;
@@ -71,10 +72,12 @@ state_changed_cb (FcSyncClient *client,
                   gpointer      user_data)
 {
   const char *error = fc_sync_client_get_last_error (client);
+  g_autoptr(GEnumClass) states = g_type_class_ref (FC_TYPE_SYNC_CLIENT_STATE);
+  GEnumValue *state = g_enum_get_value (states, fc_sync_client_get_state (client));
 
   /* One line per change, for the journal. Counts and errors only. */
-  g_printerr ("fieldcase-sync: state %d, %" G_GINT64_FORMAT " pending, %" G_GINT64_FORMAT
-              " rejected%s%s\n", fc_sync_client_get_state (client),
+  g_printerr ("fieldcase-sync: %s, %" G_GINT64_FORMAT " pending, %" G_GINT64_FORMAT
+              " rejected%s%s\n", state != NULL ? state->value_nick : "?",
               fc_sync_client_get_pending (client), fc_sync_client_get_rejected (client),
               error != NULL ? ": " : "", error != NULL ? error : "");
 }

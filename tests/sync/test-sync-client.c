@@ -2,6 +2,7 @@
  * 127.0.0.1 — its properties, scheduling (backoff, Retry-After, debounce)
  * and the protocol rules a device must keep. */
 #include "fc-sync-test-util.h"
+#include "fc-hq-server-private.h"
 
 typedef struct {
   char         *dir;
@@ -514,6 +515,76 @@ test_blobs_go_first (Fixture       *f,
   g_assert_cmpuint (after.requests - before.requests, ==, 1);
 }
 
+static void
+hq_import (FcTestHq   *hq,
+           const char *kind,
+           const char *json)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (fc_hq_store_import (fc_hq_server_get_hq_store (hq->server), kind, json,
+                                     strlen (json), &error));
+  g_assert_no_error (error);
+}
+
+static char *
+model_name (FcStore    *store,
+            const char *serial)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) o = fc_store_lookup_serial (store, serial, &error);
+
+  if (o == NULL)
+    return NULL;
+  return g_strdup (json_object_get_string_member_with_default (o, "model_name", NULL));
+}
+
+static void
+test_reference_deltas (Fixture       *f,
+                       gconstpointer  data)
+{
+  FcSyncClient *c = f->dev->client;
+  FcSyncTuning t;
+  g_autofree char *name = NULL;
+  g_autofree char *version = NULL;
+  FcSyncStats before, after;
+
+  hq_import (f->hq, "models", "[{\"model\":\"KFR-35GW\",\"name\":\"Split AC 3.5 kW\"},"
+                              "{\"model\":\"KFR-26GW\",\"name\":\"Split AC 2.6 kW\"}]");
+  hq_import (f->hq, "installed", "[{\"serial\":\"AC-0001\",\"model\":\"KFR-35GW\"}]");
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_sync_client_get_tuning (c, &t);
+  t.reference_interval_ms = 0;   /* every cycle */
+  fc_sync_client_set_tuning (c, &t);
+
+  fc_test_sync_ok (c);
+  name = model_name (f->dev->store, "AC-0001");
+  g_assert_cmpstr (name, ==, "Split AC 3.5 kW");
+  version = fc_store_get_meta (f->dev->store, "sync.ref.models.version");
+  g_assert_nonnull (version);
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), >, 0);
+
+  /* A renamed model comes down as a delta; nothing else does. */
+  hq_import (f->hq, "models", "[{\"model\":\"KFR-35GW\",\"name\":\"Split AC 3.5 kW (2024)\"}]");
+  fc_sync_client_get_stats (c, &before);
+  fc_test_sync_ok (c);
+  fc_sync_client_get_stats (c, &after);
+  g_clear_pointer (&name, g_free);
+  name = model_name (f->dev->store, "AC-0001");
+  g_assert_cmpstr (name, ==, "Split AC 3.5 kW (2024)");
+  /* One sync request and one request per kind; all small. */
+  g_assert_cmpuint (after.requests - before.requests, ==, 7);
+  g_assert_cmpuint (after.bytes_down - before.bytes_down, <, 7 * 1024);
+
+  /* Not due: no reference requests at all. */
+  t.reference_interval_ms = 3600 * 1000;
+  fc_sync_client_set_tuning (c, &t);
+  fc_sync_client_get_stats (c, &before);
+  fc_test_sync_ok (c);
+  fc_sync_client_get_stats (c, &after);
+  g_assert_cmpuint (after.requests - before.requests, ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +606,7 @@ main (int   argc,
   ADD ("push-1000", test_push_1000);
   ADD ("revoked-then-reenrol", test_revoked_then_reenrol);
   ADD ("blobs-go-first", test_blobs_go_first);
+  ADD ("reference-deltas", test_reference_deltas);
 #undef ADD
   return g_test_run ();
 }
