@@ -938,7 +938,8 @@ apply_fault_before (Request *req)
     case FC_HQ_FAULT_STALL:
       req->fault = FC_HQ_FAULT_NONE;
       soup_server_message_pause (req->msg);
-      req->stall_id = g_timeout_add_seconds (req->self->stall_seconds, stall_done_cb, req);
+      /* Not g_timeout_add_seconds: it is coalesced and may fire early. */
+      req->stall_id = g_timeout_add (req->self->stall_seconds * 1000, stall_done_cb, req);
       g_hash_table_add (req->self->stalls, req);
       return FALSE;
     default:
