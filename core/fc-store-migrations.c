@@ -27,6 +27,7 @@ static const char *const migrations[] = {
   "  conflict_reason TEXT) WITHOUT ROWID;"
   "CREATE INDEX events_by_case ON events (case_id, hlc, device, id);"
   "CREATE INDEX events_pending ON events (sync_state, hlc) WHERE sync_state = 0;"
+  "CREATE INDEX events_rejected ON events (sync_state) WHERE sync_state = 2;"
   "CREATE TABLE customers ("
   "  id      TEXT PRIMARY KEY,"
   "  name    TEXT NOT NULL,"

@@ -108,6 +108,9 @@ case_body (GPtrArray *events)
   return g_string_free (body, FALSE);
 }
 
+/* Writes the conflict marks the fold decided where they differ from what
+ * is stored: the flag, or only its reason (a step that stays a conflict
+ * may now meet another state, since an earlier step arrived late). */
 static gboolean
 update_conflict_marks (FcStore   *self,
                        GPtrArray *events,
@@ -119,9 +122,9 @@ update_conflict_marks (FcStore   *self,
   for (guint i = 0; i < events->len; i++)
     {
       FcEvent *ev = g_ptr_array_index (events, i);
-      gboolean was = GPOINTER_TO_INT (g_ptr_array_index (before, i));
+      const char *was = g_ptr_array_index (before, i);   /* reason, "" = no conflict */
 
-      if (was == ev->conflict)
+      if (g_strcmp0 (was, ev->conflict ? ev->conflict_reason : "") == 0)
         continue;
       if (stmt == NULL &&
           (stmt = fc_stmt_prepare (self->db, "UPDATE events SET conflict = ?1, conflict_reason = ?2 "
@@ -267,9 +270,13 @@ fc_store_refold_case_in_tx (FcStore    *self,
   g_assert (self->tx_depth > 0);
   if (events == NULL)
     return FALSE;
-  before = g_ptr_array_sized_new (events->len);
+  before = g_ptr_array_new_full (events->len, g_free);
   for (guint i = 0; i < events->len; i++)
-    g_ptr_array_add (before, GINT_TO_POINTER (((FcEvent *) g_ptr_array_index (events, i))->conflict));
+    {
+      FcEvent *ev = g_ptr_array_index (events, i);
+      g_ptr_array_add (before, g_strdup (ev->conflict && ev->conflict_reason != NULL
+                                         ? ev->conflict_reason : ""));
+    }
 
   fc_case_fold_init (&fold, case_id);
   fc_case_fold_events (&fold, events);

@@ -214,6 +214,7 @@ typedef struct {
   char  *reject_reason;  /* non-NULL: rejected */
 } FcSyncReceipt;
 void         fc_sync_receipt_free    (FcSyncReceipt *receipt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcSyncReceipt, fc_sync_receipt_free)
 
 /* One transaction: receipts for sent events, events from HQ (deduplicated by
  * id, affected cases refolded), and the new @cursor under meta "sync.cursor".
