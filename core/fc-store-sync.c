@@ -256,36 +256,72 @@ write_case_row (FcStore          *self,
   return fc_stmt_run (stmt, error);
 }
 
-gboolean
-fc_store_refold_case_in_tx (FcStore    *self,
-                            const char *case_id,
-                            GError    **error)
+/* Folds @events (all of the case's events, in any order) and writes what
+ * changed: conflict marks, the FTS row and the case row. */
+static gboolean
+refold_events (FcStore    *self,
+               const char *case_id,
+               GPtrArray  *events,
+               gint64      fts_rowid,
+               GError    **error)
 {
-  g_autoptr(GPtrArray) events = fc_store_read_events (self, case_id, error);
-  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) before = g_ptr_array_new_full (events->len, g_free);
   FcCaseFold fold;
-  gint64 fts_rowid = 0;
   gboolean ok;
 
-  g_assert (self->tx_depth > 0);
-  if (events == NULL)
-    return FALSE;
-  before = g_ptr_array_new_full (events->len, g_free);
+  g_ptr_array_sort (events, fc_event_compare_fold_order);
   for (guint i = 0; i < events->len; i++)
     {
       FcEvent *ev = g_ptr_array_index (events, i);
       g_ptr_array_add (before, g_strdup (ev->conflict && ev->conflict_reason != NULL
                                          ? ev->conflict_reason : ""));
     }
-
   fc_case_fold_init (&fold, case_id);
   fc_case_fold_events (&fold, events);
   ok = update_conflict_marks (self, events, before, error) &&
-       read_fts_rowid (self, case_id, &fts_rowid, error) &&
        write_fts (self, &fold, events, &fts_rowid, error) &&
        write_case_row (self, &fold, fts_rowid, error);
   fc_case_fold_clear (&fold);
   return ok;
+}
+
+gboolean
+fc_store_refold_case_in_tx (FcStore    *self,
+                            const char *case_id,
+                            GError    **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  gint64 fts_rowid = 0;
+
+  g_assert (self->tx_depth > 0);
+  if (!read_fts_rowid (self, case_id, &fts_rowid, error))
+    return FALSE;
+  events = fc_store_read_events (self, case_id, error);
+  return events != NULL && refold_events (self, case_id, events, fts_rowid, error);
+}
+
+/* A case this store has never seen (a first sync brings thousands) is
+ * folded from the events at hand: reading them back would parse every
+ * payload's JSON a second time. Only a case with stored events is read. */
+static gboolean
+refold_case_with_new (FcStore    *self,
+                      const char *case_id,
+                      GPtrArray  *new_events,
+                      GError    **error)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  gint64 fts_rowid = 0;
+  gboolean known;
+
+  if (!read_fts_rowid (self, case_id, &fts_rowid, error))
+    return FALSE;
+  known = fts_rowid != 0;
+  if (known)
+    return fc_store_refold_case_in_tx (self, case_id, error);
+  events = g_ptr_array_new_full (new_events->len, (GDestroyNotify) fc_event_unref);
+  for (guint i = 0; i < new_events->len; i++)
+    g_ptr_array_add (events, fc_event_ref (g_ptr_array_index (new_events, i)));
+  return refold_events (self, case_id, events, 0, error);
 }
 
 static gboolean
@@ -322,9 +358,11 @@ fc_store_insert_events_in_tx (FcStore    *self,
                               GError    **error)
 {
   g_autoptr(FcStmt) stmt = NULL;
-  g_autoptr(GHashTable) cases = g_hash_table_new (g_str_hash, g_str_equal);
+  /* case id → the case's new events (borrowed from @events) */
+  g_autoptr(GHashTable) cases = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                       (GDestroyNotify) g_ptr_array_unref);
   GHashTableIter iter;
-  gpointer case_id;
+  gpointer case_id, new_events;
 
   g_assert (self->tx_depth > 0);
   stmt = fc_store_prepare_cached (self, "INSERT OR IGNORE INTO events (id, case_id, type, hlc, "
@@ -336,6 +374,7 @@ fc_store_insert_events_in_tx (FcStore    *self,
     {
       FcEvent *ev = g_ptr_array_index (events, i);
       gboolean is_new = FALSE;
+      GPtrArray *list;
 
       if (!insert_one (self, stmt, ev, state, &is_new, error))
         return FALSE;
@@ -343,13 +382,18 @@ fc_store_insert_events_in_tx (FcStore    *self,
       if (!is_new)
         continue;
       ev->sync_state = state;
-      g_hash_table_add (cases, ev->case_id);
+      ev->conflict = FALSE;
+      g_clear_pointer (&ev->conflict_reason, g_free);
+      list = g_hash_table_lookup (cases, ev->case_id);
+      if (list == NULL)
+        g_hash_table_insert (cases, ev->case_id, (list = g_ptr_array_new ()));
+      g_ptr_array_add (list, ev);
       if (inserted != NULL)
         g_ptr_array_add (inserted, fc_event_ref (ev));
     }
   g_hash_table_iter_init (&iter, cases);
-  while (g_hash_table_iter_next (&iter, &case_id, NULL))
-    if (!fc_store_refold_case_in_tx (self, case_id, error))
+  while (g_hash_table_iter_next (&iter, &case_id, &new_events))
+    if (!refold_case_with_new (self, case_id, new_events, error))
       return FALSE;
   return TRUE;
 }
