@@ -222,6 +222,78 @@ fc_hq_store_import (FcHqStore  *self,
   return fc_hq_store_refresh_ref_versions (self, kind, error);
 }
 
+#define MAX_CUSTOMERS_PER_REQUEST 1000
+
+/* May @device write customer @id? Yes for one HQ has never seen (its case
+ * is on the way), or one of a case in the device's scope. */
+static gboolean
+may_write_customer (FcHqStore        *self,
+                    const FcHqDevice *device,
+                    const char       *id,
+                    GError          **error)
+{
+  g_autoptr(FcStmt) stmt = fc_store_prepare_cached (self->core,
+    "SELECT NOT EXISTS (SELECT 1 FROM customers WHERE id = ?1) "
+    "OR EXISTS (SELECT 1 FROM hq_cases h WHERE h.customer_id = ?1 "
+    "           AND (h.outlet = ?2 OR h.assignee = ?3))", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  fc_stmt_bind_text (stmt, 1, id);
+  fc_stmt_bind_text (stmt, 2, device->outlet);
+  fc_stmt_bind_text (stmt, 3, device->engineer);
+  if (!fc_stmt_step (stmt, error))
+    return FALSE;
+  if (fc_stmt_int64 (stmt, 0) == 0)
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_NOT_ALLOWED,
+                   "A customer outside this device's scope cannot be changed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+fc_hq_store_put_customers (FcHqStore        *self,
+                           const FcHqDevice *device,
+                           const char       *json,
+                           gsize             length,
+                           GError          **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *rows;
+
+  if (!json_parser_load_from_data (parser, json, length, NULL) ||
+      !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "Expected a JSON array of customers");
+      return FALSE;
+    }
+  rows = json_node_get_array (json_parser_get_root (parser));
+  if (json_array_get_length (rows) > MAX_CUSTOMERS_PER_REQUEST)
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_TOO_LARGE, "At most %d customers per request",
+                   MAX_CUSTOMERS_PER_REQUEST);
+      return FALSE;
+    }
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonNode *row = json_array_get_element (rows, i);
+      const char *id = JSON_NODE_HOLDS_OBJECT (row)
+        ? json_object_get_string_member_with_default (json_node_get_object (row), "id", NULL) : NULL;
+
+      if (id == NULL)
+        {
+          g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "element %u: a customer needs an “id”", i + 1);
+          return FALSE;
+        }
+      if (!may_write_customer (self, device, id, error))
+        return FALSE;
+    }
+  /* The import validates every field and writes all rows or none. */
+  return fc_hq_store_import (self, "customers", json, length, error);
+}
+
 gboolean
 fc_hq_store_touch_customers (FcHqStore *self,
                              GPtrArray *events,

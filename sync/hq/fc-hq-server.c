@@ -778,6 +778,28 @@ handle_reference (Request    *req,
     respond (req, 200, json);
 }
 
+/* ---- POST /v1/customers ---- */
+
+static void
+handle_customers (Request *req)
+{
+  gsize len = 0;
+  const char *data = req->body != NULL ? g_bytes_get_data (req->body, &len) : NULL;
+  g_autofree char *text = g_strndup (data != NULL ? data : "", len);
+  g_autoptr(GError) error = NULL;
+
+  if (fc_hq_store_put_customers (req->self->store, req->device, text, len, &error))
+    respond (req, 200, g_strdup ("{\"stored\":true}"));
+  else if (g_error_matches (error, FC_ERROR, FC_ERROR_NOT_ALLOWED))
+    respond_error (req, 403, "forbidden", error->message, 0);
+  else if (g_error_matches (error, FC_ERROR, FC_ERROR_TOO_LARGE))
+    respond_error (req, 413, "too_large", error->message, 0);
+  else if (g_error_matches (error, FC_ERROR, FC_ERROR_INVALID))
+    respond_error (req, 400, "invalid_request", error->message, 0);
+  else
+    respond_store_error (req, error);
+}
+
 /* ---- Routing ---- */
 
 /* Takes a token from the device's bucket; answers 429 if it is empty. */
@@ -883,6 +905,8 @@ dispatch_device (Request *req)
     handle_blob (req, method, path + strlen ("/v1/blobs/"));
   else if (g_str_has_prefix (path, "/v1/reference/") && g_str_equal (method, "GET"))
     handle_reference (req, path + strlen ("/v1/reference/"));
+  else if (g_str_equal (path, "/v1/customers") && g_str_equal (method, "POST"))
+    handle_customers (req);
   else
     respond_error (req, 404, "not_found", "No such resource", 0);
 }
@@ -891,7 +915,7 @@ static gboolean
 is_device_path (const char *path)
 {
   return g_str_equal (path, "/v1/sync") || g_str_has_prefix (path, "/v1/blobs/") ||
-         g_str_has_prefix (path, "/v1/reference/");
+         g_str_has_prefix (path, "/v1/reference/") || g_str_equal (path, "/v1/customers");
 }
 
 static gboolean

@@ -165,6 +165,15 @@ gboolean    fc_hq_store_import         (FcHqStore  *self,
                                         const char *contents,
                                         gsize       length,
                                         GError    **error);
+/* Customers a device recorded with its new cases (a JSON array of
+ * {id, name, phone, address}), all or nothing. A customer HQ already has
+ * may be changed only by a device whose scope holds one of its cases:
+ * FC_ERROR_NOT_ALLOWED otherwise. */
+gboolean    fc_hq_store_put_customers  (FcHqStore      *self,
+                                        const FcHqDevice *device,
+                                        const char     *json,
+                                        gsize           length,
+                                        GError        **error);
 /* Compares the stored rows of @kind with their recorded versions and gives
  * new versions to what changed or disappeared. Cheap when nothing did. */
 gboolean    fc_hq_store_refresh_ref_versions (FcHqStore  *self,

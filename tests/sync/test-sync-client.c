@@ -585,6 +585,64 @@ test_reference_deltas (Fixture       *f,
   g_assert_cmpuint (after.requests - before.requests, ==, 1);
 }
 
+/* A customer recorded with a new case on one device reaches HQ (outside
+ * the event log) and, from there, the other devices of the outlet; a
+ * device of another outlet cannot overwrite it. */
+static void
+test_customers_reach_hq (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autoptr(JsonObject) p = fc_test_step_payload (FC_EV_CASE_OPENED);
+  g_autoptr(JsonObject) customer = json_object_new ();
+  g_autofree char *case_id = NULL;
+  g_autoptr(FcCase) at_hq = NULL;
+  g_autoptr(FcCase) at_b = NULL;
+  g_autoptr(JsonObject) row = NULL;
+  g_autoptr(FcTestDevice) b = NULL;
+  g_autoptr(GError) error = NULL;
+  FcSyncTuning t;
+  FcHqDevice other = { .device_id = (char *) "dev-x", .outlet = (char *) "BJ-09" };
+  g_autofree char *evil = NULL;
+
+  json_object_set_string_member (customer, "name", "Zhang San");
+  json_object_set_string_member (customer, "phone", "13800000000");
+  json_object_set_object_member (p, "customer", g_steal_pointer (&customer));
+  json_object_set_string_member (p, "outlet", FC_TEST_OUTLET);
+  fc_test_device_enrol (f->dev, f->hq);
+  case_id = fc_store_open_case (f->dev->store, p, "wang", &error);
+  g_assert_no_error (error);
+  fc_test_sync_ok (f->dev->client);
+
+  at_hq = fc_store_get_case (fc_hq_server_get_store (f->hq->server), case_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fc_case_get_customer_name (at_hq), ==, "Zhang San");
+  row = fc_store_lookup_customer (fc_hq_server_get_store (f->hq->server),
+                                  fc_case_get_fold (at_hq)->customer_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_object_get_string_member (row, "phone"), ==, "13800000000");
+
+  /* Another engineer of the outlet gets the name with the case. */
+  b = fc_test_device_new (f->dir, "li", f->hq->url, NULL);
+  fc_sync_client_get_tuning (b->client, &t);
+  t.reference_interval_ms = 0;
+  fc_sync_client_set_tuning (b->client, &t);
+  fc_test_device_enrol (b, f->hq);
+  fc_test_sync_ok (b->client);
+  at_b = fc_store_get_case (b->store, case_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fc_case_get_customer_name (at_b), ==, "Zhang San");
+
+  /* Another outlet's device may not rewrite it. */
+  evil = g_strdup_printf ("[{\"id\":\"%s\",\"name\":\"Mallory\"}]",
+                          fc_case_get_fold (at_hq)->customer_id);
+  g_assert_false (fc_hq_store_put_customers (fc_hq_server_get_hq_store (f->hq->server), &other,
+                                             evil, strlen (evil), &error));
+  g_assert_error (error, FC_ERROR, FC_ERROR_NOT_ALLOWED);
+  g_clear_object (&at_hq);
+  at_hq = fc_store_get_case (fc_hq_server_get_store (f->hq->server), case_id, NULL);
+  g_assert_cmpstr (fc_case_get_customer_name (at_hq), ==, "Zhang San");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +665,7 @@ main (int   argc,
   ADD ("revoked-then-reenrol", test_revoked_then_reenrol);
   ADD ("blobs-go-first", test_blobs_go_first);
   ADD ("reference-deltas", test_reference_deltas);
+  ADD ("customers-reach-hq", test_customers_reach_hq);
 #undef ADD
   return g_test_run ();
 }
