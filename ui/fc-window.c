@@ -44,17 +44,15 @@ case_activated_cb (GtkWidget  *list,
   fc_window_show_case (self, case_id);
 }
 
-static void
-build_children (FcWindow *self)
+/* The case page is the biggest template: it is built when the first case is
+ * shown, not before the first frame. */
+static FcCasePage *
+ensure_case_page (FcWindow *self)
 {
   FcCasePage *page;
 
-  self->case_list = fc_case_list_new (self->store, self->settings);
-  gtk_widget_set_vexpand (self->case_list, TRUE);
-  gtk_widget_set_hexpand (self->case_list, TRUE);
-  gtk_box_append (self->list_slot, self->case_list);
-  g_signal_connect (self->case_list, "case-activated", G_CALLBACK (case_activated_cb), self);
-
+  if (self->case_page != NULL)
+    return FC_CASE_PAGE (self->case_page);
   self->case_page = fc_case_page_new (self->store, self->settings);
   page = FC_CASE_PAGE (self->case_page);
   gtk_stack_add_named (self->content_stack, self->case_page, "case");
@@ -64,6 +62,17 @@ build_children (FcWindow *self)
   adw_view_switcher_title_set_stack (self->switcher_title, fc_case_page_get_stack (page));
   g_object_bind_property (self->switcher_title, "title-visible",
                           fc_case_page_get_switcher_bar (page), "reveal", G_BINDING_SYNC_CREATE);
+  return page;
+}
+
+static void
+build_children (FcWindow *self)
+{
+  self->case_list = fc_case_list_new (self->store, self->settings);
+  gtk_widget_set_vexpand (self->case_list, TRUE);
+  gtk_widget_set_hexpand (self->case_list, TRUE);
+  gtk_box_append (self->list_slot, self->case_list);
+  g_signal_connect (self->case_list, "case-activated", G_CALLBACK (case_activated_cb), self);
 
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   self->sync_indicator = fc_sync_indicator_new (self->store);
@@ -105,6 +114,7 @@ load_cb (gpointer user_data)
 
   self->load_id = 0;
   _fc_window_reload_list (self);
+  fc_sync_indicator_refresh (FC_SYNC_INDICATOR (self->sync_indicator));
   self->loaded = TRUE;
   return G_SOURCE_REMOVE;
 }
@@ -250,7 +260,9 @@ fc_window_show_case (FcWindow   *self,
 {
   g_return_val_if_fail (FC_IS_WINDOW (self), FALSE);
 
-  if (!fc_case_page_set_case_id (FC_CASE_PAGE (self->case_page), case_id))
+  if (case_id == NULL && self->case_page == NULL)
+    return TRUE;
+  if (!fc_case_page_set_case_id (ensure_case_page (self), case_id))
     return FALSE;
   gtk_stack_set_visible_child_name (self->content_stack, case_id != NULL ? "case" : "empty");
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, case_id != NULL);
@@ -278,7 +290,7 @@ GtkWidget *
 fc_window_get_case_page (FcWindow *self)
 {
   g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
-  return self->case_page;
+  return GTK_WIDGET (ensure_case_page (self));
 }
 
 GtkWidget *

@@ -229,8 +229,8 @@ fc_sync_indicator_constructed (GObject *object)
   G_OBJECT_CLASS (fc_sync_indicator_parent_class)->constructed (object);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, 0);
   g_signal_connect_object (self->store, "case-changed", G_CALLBACK (store_case_changed_cb), self, 0);
-  /* The first count waits for an idle moment: the window shows first. */
-  queue_refresh (self);
+  /* No count yet: the window calls fc_sync_indicator_refresh() after its
+   * first frame, so start-up reads nothing from the store. */
 }
 
 static void

@@ -27,6 +27,7 @@ GtkWidget  *fc_sync_indicator_new        (FcStore         *store);
 /* A sync client (any GObject with the properties above), or NULL. */
 void        fc_sync_indicator_set_client (FcSyncIndicator *self,
                                           GObject         *client);
+/* Reads the counts now; later changes refresh by themselves. */
 void        fc_sync_indicator_refresh    (FcSyncIndicator *self);
 FcSyncView  fc_sync_indicator_get_view   (FcSyncIndicator *self);
 /* What the popover says: "2 waiting", "Offline" … */
