@@ -37,7 +37,7 @@ static const char *const migrations[] = {
   "  id             TEXT PRIMARY KEY,"
   "  number         TEXT,"
   "  state          TEXT NOT NULL,"
-  "  is_open        INTEGER NOT NULL,"
+  "  is_open        INTEGER NOT NULL,"   /* 1 open, 0 closed, -1 not opened yet */
   "  kind           TEXT, channel TEXT, problem_type TEXT, severity TEXT,"
   "  severity_rank  INTEGER NOT NULL DEFAULT 0,"
   "  department     TEXT,"

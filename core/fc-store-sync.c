@@ -221,7 +221,8 @@ write_case_row (FcStore          *self,
   fc_stmt_bind_text (stmt, i++, f->case_id);
   fc_stmt_bind_text (stmt, i++, f->number);
   fc_stmt_bind_text (stmt, i++, fc_case_state_to_string (f->state));
-  fc_stmt_bind_int64 (stmt, i++, fc_case_state_is_open (f->state));
+  /* -1 for a case whose opening has not arrived: lists skip it by index. */
+  fc_stmt_bind_int64 (stmt, i++, f->state == FC_CASE_STATE_NONE ? -1 : fc_case_state_is_open (f->state));
   fc_stmt_bind_text (stmt, i++, f->kind);
   fc_stmt_bind_text (stmt, i++, f->channel);
   fc_stmt_bind_text (stmt, i++, f->problem_type);

@@ -527,6 +527,37 @@ test_sync_bookkeeping (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cursor, ==, "42");
 }
 
+/* A step that arrives before its case was opened waits in the log, and the
+ * case is not listed until its opening arrives. */
+static void
+test_step_before_opening (Fixture *f, gconstpointer data)
+{
+  g_autoptr(JsonObject) note = fc_test_step_payload (FC_EV_NOTE_ADDED);
+  g_autoptr(JsonObject) opened = fc_test_step_payload (FC_EV_CASE_OPENED);
+  const char *case_id = "018f0000-0000-7000-8000-0000000000dd";
+  g_autoptr(FcEvent) late_open = NULL;
+  g_autoptr(FcEvent) early_note = NULL;
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  FcCaseQuery all = { .filter = FC_CASE_FILTER_ALL };
+
+  json_object_set_string_member (opened, "number", "FC-EARLY-1");
+  late_open = fc_event_new ("018f0000-0000-7000-8000-0000000000d1", case_id, FC_EV_CASE_OPENED,
+                            FC_HLC_MAKE (1000, 0), "dev-z", "li", opened);
+  early_note = fc_event_new ("018f0000-0000-7000-8000-0000000000d2", case_id, FC_EV_NOTE_ADDED,
+                             FC_HLC_MAKE (2000, 0), "dev-z", "li", note);
+  g_ptr_array_add (one, early_note);
+  g_assert_true (fc_store_ingest (f->store, one, FC_SYNC_REMOTE, NULL));
+  g_assert_cmpint (fc_store_count_cases (f->store, &all, NULL), ==, 0);
+  g_ptr_array_index (one, 0) = late_open;
+  g_assert_true (fc_store_ingest (f->store, one, FC_SYNC_REMOTE, NULL));
+  g_assert_cmpint (fc_store_count_cases (f->store, &all, NULL), ==, 1);
+  {
+    g_autoptr(GPtrArray) events = fc_store_list_events (f->store, case_id, NULL);
+    g_assert_cmpuint (events->len, ==, 2);
+    g_assert_false (((FcEvent *) events->pdata[1])->conflict);   /* the note now fits */
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -541,6 +572,7 @@ main (int argc, char **argv)
   ADD ("/store/out-of-order-arrival", test_out_of_order_arrival);
   ADD ("/store/disk-full", test_disk_full);
   ADD ("/store/sync-bookkeeping", test_sync_bookkeeping);
+  ADD ("/store/step-before-opening", test_step_before_opening);
   g_test_add_func ("/store/migrations", test_migrations);
   g_test_add_func ("/store/kill9", test_kill9);
   return g_test_run ();
