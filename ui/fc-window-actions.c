@@ -32,16 +32,35 @@ case_created_cb (FcNewCaseDialog *dialog,
   fc_window_add_toast (self, _("Case opened"));
 }
 
+void
+_fc_window_open_new_case (FcWindow   *self,
+                          const char *serial)
+{
+  FcNewCaseDialog *dialog;
+
+  if (self->new_case_dialog != NULL)
+    {
+      dialog = FC_NEW_CASE_DIALOG (self->new_case_dialog);
+    }
+  else
+    {
+      dialog = fc_new_case_dialog_new (self->store, self->settings, GTK_WINDOW (self));
+      g_signal_connect_object (dialog, "case-created", G_CALLBACK (case_created_cb), self, 0);
+      /* Scans fill this dialog's serial while it is open. */
+      self->new_case_dialog = GTK_WIDGET (dialog);
+      g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &self->new_case_dialog);
+    }
+  if (serial != NULL)
+    fc_new_case_dialog_set_serial (dialog, serial);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 new_case_action_cb (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
-  FcWindow *self = FC_WINDOW (widget);
-  FcNewCaseDialog *dialog = fc_new_case_dialog_new (self->store, self->settings, GTK_WINDOW (self));
-
-  g_signal_connect_object (dialog, "case-created", G_CALLBACK (case_created_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  _fc_window_open_new_case (FC_WINDOW (widget), NULL);
 }
 
 static void
@@ -166,6 +185,7 @@ _fc_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.load-demo", NULL, load_demo_action_cb);
   gtk_widget_class_install_action (widget_class, "win.show-case", "s", show_case_action_cb);
   gtk_widget_class_install_action (widget_class, "win.filter", "s", filter_action_cb);
+  _fc_window_class_init_scan (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-case", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.search", NULL);

@@ -2,6 +2,7 @@
  * fc-window-actions.c. */
 #pragma once
 
+#include "fc-scanner.h"
 #include "fc-window.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,12 @@ struct _FcWindow {
   guint                load_id;
   gboolean             loaded;
 
+  /* scanning (fc-window-scan.c) */
+  FcScanner           *scanner;        /* owned */
+  GtkWidget           *new_case_dialog; /* weak: the open new-case dialog */
+  GtkWidget           *returns_window; /* weak */
+  GtkWidget           *card_window;    /* weak */
+
   /* template children, borrowed */
   AdwToastOverlay     *toast_overlay;
   AdwLeaflet          *leaflet;
@@ -34,5 +41,15 @@ struct _FcWindow {
 void _fc_window_class_init_actions (GtkWidgetClass *widget_class);
 void _fc_window_update_actions     (FcWindow *self);
 void _fc_window_reload_list        (FcWindow *self);
+/* Opens the new-case dialog, @serial (nullable) filled in. */
+void _fc_window_open_new_case      (FcWindow   *self,
+                                    const char *serial);
+
+/* fc-window-scan.c */
+void _fc_window_init_scan          (FcWindow *self);
+void _fc_window_dispose_scan       (FcWindow *self);
+void _fc_window_class_init_scan    (GtkWidgetClass *widget_class);
+/* The window's scanner (tests). (transfer none) */
+FcScanner *_fc_window_get_scanner  (FcWindow *self);
 
 G_END_DECLS

@@ -153,6 +153,7 @@ fc_window_constructed (GObject *object)
   g_assert (self->store != NULL && self->settings != NULL);
   build_children (self);
   restore_size (self);
+  _fc_window_init_scan (self);
   _fc_window_update_actions (self);
 }
 
@@ -166,6 +167,7 @@ fc_window_dispose (GObject *object)
   if (clock != NULL)
     g_clear_signal_handler (&self->after_paint_id, clock);
   g_clear_handle_id (&self->load_id, g_source_remove);
+  _fc_window_dispose_scan (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WINDOW);
   g_clear_object (&self->demo);
   g_clear_object (&self->cancellable);

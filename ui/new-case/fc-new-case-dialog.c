@@ -330,3 +330,12 @@ fc_new_case_dialog_get_product_info (FcNewCaseDialog *self)
   g_return_val_if_fail (FC_IS_NEW_CASE_DIALOG (self), NULL);
   return self->unit != NULL ? gtk_label_get_text (self->product_info) : NULL;
 }
+
+void
+fc_new_case_dialog_set_serial (FcNewCaseDialog *self,
+                               const char      *serial)
+{
+  g_return_if_fail (FC_IS_NEW_CASE_DIALOG (self));
+  gtk_editable_set_text (GTK_EDITABLE (self->serial_row), serial != NULL ? serial : "");
+  lookup_serial (self);
+}

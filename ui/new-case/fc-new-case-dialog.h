@@ -21,6 +21,9 @@ FcNewCaseDialog *fc_new_case_dialog_new (FcStore   *store,
 GtkWidget  *fc_new_case_dialog_get_field       (FcNewCaseDialog *self,
                                                 const char      *field);
 const char *fc_new_case_dialog_get_description_error (FcNewCaseDialog *self);
+/* Fills the serial (a scan) and looks the product up. */
+void        fc_new_case_dialog_set_serial      (FcNewCaseDialog *self,
+                                                const char      *serial);
 /* The product found for the serial, or NULL. */
 const char *fc_new_case_dialog_get_product_info (FcNewCaseDialog *self);
 

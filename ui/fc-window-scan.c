@@ -1,0 +1,254 @@
+/* fc-window-scan.c: the window's scanner — what a scan does where it
+ * happens (fc_scan_route), the product card, the returns desk and "Scan a
+ * Photo…". One FcScanner per window, listening to its keyboard. */
+#include "fc-window-private.h"
+
+#include <glib/gi18n.h>
+
+#include "fc-case-list.h"
+#include "fc-new-case-dialog.h"
+#include "fc-product-card.h"
+#include "fc-returns-desk.h"
+#include "fc-scan-route.h"
+
+static GtkWidget *
+new_side_window (FcWindow   *self,
+                 const char *title,
+                 GtkWidget  *child,
+                 int         width,
+                 int         height)
+{
+  GtkWidget *window = adw_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+
+  gtk_window_set_title (GTK_WINDOW (window), title);
+  gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_widget_set_size_request (window, 360, -1);
+  gtk_box_append (GTK_BOX (box), header);
+  gtk_widget_set_vexpand (child, TRUE);
+  gtk_box_append (GTK_BOX (box), child);
+  adw_window_set_content (ADW_WINDOW (window), box);
+  return window;
+}
+
+/* ---- the product card ---- */
+
+static void
+card_new_case_cb (FcProductCard *card,
+                  const char    *serial,
+                  FcWindow      *self)
+{
+  GtkWidget *window = self->card_window;
+
+  _fc_window_open_new_case (self, serial);
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+card_case_activated_cb (FcProductCard *card,
+                        const char    *case_id,
+                        FcWindow      *self)
+{
+  GtkWidget *window = self->card_window;
+
+  fc_case_list_select_case (FC_CASE_LIST (self->case_list), case_id);
+  fc_window_show_case (self, case_id);
+  if (window != NULL)
+    gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+show_product_card (FcWindow   *self,
+                   const char *serial_or_gtin)
+{
+  GtkWidget *card;
+  GtkWidget *scrolled;
+
+  /* One card at a time: a new scan replaces it. */
+  if (self->card_window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->card_window));
+
+  card = fc_product_card_new (self->store);
+  fc_product_card_set_serial (FC_PRODUCT_CARD (card), serial_or_gtin);
+  g_signal_connect_object (card, "new-case-requested", G_CALLBACK (card_new_case_cb), self, 0);
+  g_signal_connect_object (card, "case-activated", G_CALLBACK (card_case_activated_cb), self, 0);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), card);
+
+  self->card_window = new_side_window (self, _("Product"), scrolled, 480, 600);
+  g_object_add_weak_pointer (G_OBJECT (self->card_window), (gpointer *) &self->card_window);
+  gtk_window_set_modal (GTK_WINDOW (self->card_window), TRUE);
+  gtk_window_present (GTK_WINDOW (self->card_window));
+}
+
+/* ---- scans ---- */
+
+static gboolean
+returns_desk_visible (FcWindow *self)
+{
+  /* The desk listens to the scanner itself while it is mapped. */
+  return self->returns_window != NULL && gtk_widget_get_mapped (self->returns_window);
+}
+
+static const char *
+ignored_message (const FcScanAction *action)
+{
+  switch (action->kind)
+    {
+    case FC_SCAN_ACTION_UNKNOWN_PART:
+      return _("Not a part we know");
+    case FC_SCAN_ACTION_ENROL:
+      return _("Enrolment codes are scanned in Preferences");
+    case FC_SCAN_ACTION_ADD_PART:
+      return _("Open a case’s parts step to add this part");
+    case FC_SCAN_ACTION_RETURN_ITEM:
+      return _("Open the returns desk to take returns");
+    case FC_SCAN_ACTION_IGNORE:
+    default:
+      return _("Nothing to do with this code here");
+    }
+}
+
+static void
+scanned_cb (FcScanner          *scanner,
+            const FcScanResult *result,
+            guint               source,
+            FcWindow           *self)
+{
+  g_autoptr(FcScanAction) action = NULL;
+  FcScanContext context;
+
+  if (returns_desk_visible (self))
+    return;
+  context = self->new_case_dialog != NULL ? FC_SCAN_CONTEXT_NEW_CASE : FC_SCAN_CONTEXT_HOME;
+  action = fc_scan_route (context, result, self->store);
+  g_debug ("scan: %s (%s)", fc_scan_action_kind_to_string (action->kind),
+           action->message != NULL ? action->message : "");
+
+  switch (action->kind)
+    {
+    case FC_SCAN_ACTION_OPEN_CASE:
+      fc_case_list_select_case (FC_CASE_LIST (self->case_list), action->case_id);
+      if (!fc_window_show_case (self, action->case_id))
+        fc_window_add_toast (self, _("The case could not be opened"));
+      break;
+    case FC_SCAN_ACTION_SHOW_PRODUCT:
+    case FC_SCAN_ACTION_UNKNOWN_PRODUCT:
+      show_product_card (self, action->serial != NULL ? action->serial
+                               : action->gtin != NULL ? action->gtin : action->code);
+      break;
+    case FC_SCAN_ACTION_FILL_SERIAL:
+      if (self->new_case_dialog != NULL)
+        fc_new_case_dialog_set_serial (FC_NEW_CASE_DIALOG (self->new_case_dialog),
+                                       action->serial != NULL ? action->serial : action->code);
+      break;
+    case FC_SCAN_ACTION_IGNORE:
+    case FC_SCAN_ACTION_ADD_PART:
+    case FC_SCAN_ACTION_UNKNOWN_PART:
+    case FC_SCAN_ACTION_ENROL:
+    case FC_SCAN_ACTION_RETURN_ITEM:
+    default:
+      fc_window_add_toast (self, ignored_message (action));
+      break;
+    }
+}
+
+static void
+refused_cb (FcScanner  *scanner,
+            const char *message,
+            guint       source,
+            FcWindow   *self)
+{
+  if (returns_desk_visible (self))
+    return;
+  fc_window_add_toast (self, message != NULL && *message != '\0' ? message
+                             : _("The code could not be read"));
+}
+
+/* ---- actions ---- */
+
+static void
+returns_desk_action_cb (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+  g_autofree char *engineer = NULL;
+  GtkWidget *desk;
+
+  if (self->returns_window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->returns_window));
+      return;
+    }
+  engineer = g_settings_get_string (self->settings, "engineer-name");
+  desk = fc_returns_desk_new (self->store, NULL, self->scanner);
+  g_object_set (desk, "author", engineer != NULL && *engineer != '\0' ? engineer : g_get_user_name (),
+                NULL);
+  self->returns_window = new_side_window (self, _("Returns Desk"), desk, 900, 700);
+  g_object_add_weak_pointer (G_OBJECT (self->returns_window), (gpointer *) &self->returns_window);
+  gtk_window_present (GTK_WINDOW (self->returns_window));
+}
+
+static void
+scan_photo_action_cb (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  FcWindow *self = FC_WINDOW (widget);
+
+  fc_scanner_open_photo (self->scanner, GTK_WINDOW (self));
+}
+
+void
+_fc_window_class_init_scan (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.returns-desk", NULL, returns_desk_action_cb);
+  gtk_widget_class_install_action (widget_class, "win.scan-photo", NULL, scan_photo_action_cb);
+}
+
+void
+_fc_window_init_scan (FcWindow *self)
+{
+  self->scanner = fc_scanner_new ();
+  fc_scanner_attach_window (self->scanner, GTK_WINDOW (self));
+  g_signal_connect_object (self->scanner, "scanned", G_CALLBACK (scanned_cb), self, 0);
+  g_signal_connect_object (self->scanner, "refused", G_CALLBACK (refused_cb), self, 0);
+}
+
+static void
+drop_weak (GtkWidget **slot,
+           gboolean    destroy)
+{
+  GtkWidget *widget = *slot;
+
+  if (widget == NULL)
+    return;
+  g_object_remove_weak_pointer (G_OBJECT (widget), (gpointer *) slot);
+  *slot = NULL;
+  if (destroy)
+    gtk_window_destroy (GTK_WINDOW (widget));
+}
+
+void
+_fc_window_dispose_scan (FcWindow *self)
+{
+  drop_weak (&self->new_case_dialog, FALSE);
+  drop_weak (&self->card_window, TRUE);
+  drop_weak (&self->returns_window, TRUE);
+  if (self->scanner != NULL)
+    g_signal_handlers_disconnect_by_data (self->scanner, self);
+  g_clear_object (&self->scanner);
+}
+
+FcScanner *
+_fc_window_get_scanner (FcWindow *self)
+{
+  g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
+  return self->scanner;
+}
