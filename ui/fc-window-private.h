@@ -26,6 +26,7 @@ struct _FcWindow {
   GtkWidget           *new_case_dialog; /* weak: the open new-case dialog */
   GtkWidget           *returns_window; /* weak */
   GtkWidget           *card_window;    /* weak */
+  char                *last_toast;     /* owned, nullable (tests) */
 
   /* template children, borrowed */
   AdwToastOverlay     *toast_overlay;
@@ -51,5 +52,10 @@ void _fc_window_dispose_scan       (FcWindow *self);
 void _fc_window_class_init_scan    (GtkWidgetClass *widget_class);
 /* The window's scanner (tests). (transfer none) */
 FcScanner *_fc_window_get_scanner  (FcWindow *self);
+/* The product card's window / the returns desk's window, or NULL (tests). */
+GtkWidget *_fc_window_get_card_window    (FcWindow *self);
+GtkWidget *_fc_window_get_returns_window (FcWindow *self);
+/* The last toast's text, or NULL (tests). */
+const char *_fc_window_get_last_toast (FcWindow *self);
 
 G_END_DECLS

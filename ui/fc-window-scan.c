@@ -187,9 +187,12 @@ returns_desk_action_cb (GtkWidget  *widget,
       return;
     }
   engineer = g_settings_get_string (self->settings, "engineer-name");
-  desk = fc_returns_desk_new (self->store, NULL, self->scanner);
-  g_object_set (desk, "author", engineer != NULL && *engineer != '\0' ? engineer : g_get_user_name (),
-                NULL);
+  /* fc_returns_desk_new (store, NULL, scanner) with the author, which is
+   * construct-only: the engineer's name, else the system user's. */
+  desk = g_object_new (FC_TYPE_RETURNS_DESK, "store", self->store, "policy", NULL,
+                       "scanner", self->scanner,
+                       "author", engineer != NULL && *engineer != '\0' ? engineer : g_get_user_name (),
+                       NULL);
   self->returns_window = new_side_window (self, _("Returns Desk"), desk, 900, 700);
   g_object_add_weak_pointer (G_OBJECT (self->returns_window), (gpointer *) &self->returns_window);
   gtk_window_present (GTK_WINDOW (self->returns_window));
@@ -251,4 +254,18 @@ _fc_window_get_scanner (FcWindow *self)
 {
   g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
   return self->scanner;
+}
+
+GtkWidget *
+_fc_window_get_card_window (FcWindow *self)
+{
+  g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
+  return self->card_window;
+}
+
+GtkWidget *
+_fc_window_get_returns_window (FcWindow *self)
+{
+  g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
+  return self->returns_window;
 }

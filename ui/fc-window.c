@@ -170,6 +170,7 @@ fc_window_dispose (GObject *object)
   _fc_window_dispose_scan (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WINDOW);
   g_clear_object (&self->demo);
+  g_clear_pointer (&self->last_toast, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
@@ -278,7 +279,16 @@ fc_window_add_toast (FcWindow   *self,
                      const char *message)
 {
   g_return_if_fail (FC_IS_WINDOW (self));
+  g_free (self->last_toast);
+  self->last_toast = g_strdup (message);
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+const char *
+_fc_window_get_last_toast (FcWindow *self)
+{
+  g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
+  return self->last_toast;
 }
 
 GtkWidget *
