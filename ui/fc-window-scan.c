@@ -21,7 +21,11 @@ new_side_window (FcWindow   *self,
   GtkWidget *window = adw_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
+  int parent_width = gtk_widget_get_width (GTK_WIDGET (self));
 
+  /* Never wider than the main window (a phone-sized screen). */
+  if (parent_width > 0)
+    width = MIN (width, parent_width);
   gtk_window_set_title (GTK_WINDOW (window), title);
   gtk_window_set_transient_for (GTK_WINDOW (window), GTK_WINDOW (self));
   gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
@@ -66,6 +70,7 @@ show_product_card (FcWindow   *self,
                    const char *serial_or_gtin)
 {
   GtkWidget *card;
+  GtkWidget *clamp;
   GtkWidget *scrolled;
 
   /* One card at a time: a new scan replaces it. */
@@ -76,9 +81,16 @@ show_product_card (FcWindow   *self,
   fc_product_card_set_serial (FC_PRODUCT_CARD (card), serial_or_gtin);
   g_signal_connect_object (card, "new-case-requested", G_CALLBACK (card_new_case_cb), self, 0);
   g_signal_connect_object (card, "case-activated", G_CALLBACK (card_case_activated_cb), self, 0);
+  clamp = adw_clamp_new ();
+  adw_clamp_set_maximum_size (ADW_CLAMP (clamp), 600);
+  gtk_widget_set_margin_top (clamp, 12);
+  gtk_widget_set_margin_bottom (clamp, 12);
+  gtk_widget_set_margin_start (clamp, 12);
+  gtk_widget_set_margin_end (clamp, 12);
+  adw_clamp_set_child (ADW_CLAMP (clamp), card);
   scrolled = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), card);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), clamp);
 
   self->card_window = new_side_window (self, _("Product"), scrolled, 480, 600);
   g_object_add_weak_pointer (G_OBJECT (self->card_window), (gpointer *) &self->card_window);
@@ -166,8 +178,10 @@ refused_cb (FcScanner  *scanner,
 {
   if (returns_desk_visible (self))
     return;
-  fc_window_add_toast (self, message != NULL && *message != '\0' ? message
-                             : _("The code could not be read"));
+  /* The scanner's message comes from the decoder, in English: log it, and
+   * tell the user in their language. */
+  g_debug ("scan refused: %s", message != NULL ? message : "");
+  fc_window_add_toast (self, _("The code could not be read"));
 }
 
 /* ---- actions ---- */

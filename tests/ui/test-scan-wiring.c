@@ -144,6 +144,7 @@ test_bad_ean_refused (Wiring        *t,
   g_assert_false (fc_scanner_submit_text (scanner, FC_SYMBOLOGY_EAN13, "4006381333932", FALSE,
                                           FC_SCAN_SOURCE_MANUAL));
   FC_SPIN_UNTIL (_fc_window_get_last_toast (t->window) != NULL, 5000);
+  g_assert_cmpstr (_fc_window_get_last_toast (t->window), ==, "The code could not be read");
   fc_spin_for (100);
   g_assert_null (_fc_window_get_card_window (t->window));
   g_assert_null (fc_case_page_get_case_id (FC_CASE_PAGE (fc_window_get_case_page (t->window))));
