@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "fc-case-list.h"
+#include "fc-case-page.h"
 #include "fc-new-case-dialog.h"
 #include "fc-product-card.h"
 #include "fc-returns-desk.h"
@@ -107,6 +108,19 @@ returns_desk_visible (FcWindow *self)
   return self->returns_window != NULL && gtk_widget_get_mapped (self->returns_window);
 }
 
+/* The case page's part field, when it is on screen (the parts step). */
+static GtkWidget *
+visible_part_field (FcWindow *self)
+{
+  GtkWidget *field;
+
+  if (self->case_page == NULL
+      || g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "case") != 0)
+    return NULL;
+  field = fc_case_page_get_field (FC_CASE_PAGE (self->case_page), "part_code");
+  return field != NULL && gtk_widget_get_mapped (field) ? field : NULL;
+}
+
 static const char *
 ignored_message (const FcScanAction *action)
 {
@@ -134,10 +148,14 @@ scanned_cb (FcScanner          *scanner,
 {
   g_autoptr(FcScanAction) action = NULL;
   FcScanContext context;
+  GtkWidget *part_field;
 
   if (returns_desk_visible (self))
     return;
-  context = self->new_case_dialog != NULL ? FC_SCAN_CONTEXT_NEW_CASE : FC_SCAN_CONTEXT_HOME;
+  part_field = visible_part_field (self);
+  context = self->new_case_dialog != NULL ? FC_SCAN_CONTEXT_NEW_CASE
+          : part_field != NULL ? FC_SCAN_CONTEXT_PARTS_STEP
+          : FC_SCAN_CONTEXT_HOME;
   action = fc_scan_route (context, result, self->store);
   g_debug ("scan: %s (%s)", fc_scan_action_kind_to_string (action->kind),
            action->message != NULL ? action->message : "");
@@ -159,8 +177,16 @@ scanned_cb (FcScanner          *scanner,
         fc_new_case_dialog_set_serial (FC_NEW_CASE_DIALOG (self->new_case_dialog),
                                        action->serial != NULL ? action->serial : action->code);
       break;
-    case FC_SCAN_ACTION_IGNORE:
     case FC_SCAN_ACTION_ADD_PART:
+      if (part_field != NULL)
+        {
+          gtk_editable_set_text (GTK_EDITABLE (part_field), action->part_number);
+          gtk_widget_grab_focus (part_field);
+        }
+      else
+        fc_window_add_toast (self, ignored_message (action));
+      break;
+    case FC_SCAN_ACTION_IGNORE:
     case FC_SCAN_ACTION_UNKNOWN_PART:
     case FC_SCAN_ACTION_ENROL:
     case FC_SCAN_ACTION_RETURN_ITEM:

@@ -103,6 +103,24 @@ test_scan_opens_case (Wiring        *t,
   g_assert_null (_fc_window_get_card_window (t->window));
 }
 
+/* On the case's parts step, a part's barcode fills the part field. */
+static void
+test_scan_fills_part (Wiring        *t,
+                      gconstpointer  data)
+{
+  FcCasePage *page = FC_CASE_PAGE (fc_window_get_case_page (t->window));
+  GtkWidget *part;
+
+  g_assert_true (fc_window_show_case (t->window, t->case_id));
+  fc_case_page_show_step (page, "resolve");
+  part = fc_case_page_get_field (page, "part_code");
+  FC_SPIN_UNTIL (gtk_widget_get_mapped (part), 5000);
+  g_assert_true (fc_scanner_submit_text (_fc_window_get_scanner (t->window), FC_SYMBOLOGY_EAN13,
+                                         "6901234100358", FALSE, FC_SCAN_SOURCE_MANUAL));
+  FC_SPIN_UNTIL (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (part)), "P-FILTER-35") == 0, 5000);
+  g_assert_null (_fc_window_get_card_window (t->window));
+}
+
 static void
 test_scan_shows_product_card (Wiring        *t,
                               gconstpointer  data)
@@ -176,6 +194,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add ("/scan-wiring/opens-case", Wiring, NULL, wiring_set_up, test_scan_opens_case, wiring_tear_down);
+  g_test_add ("/scan-wiring/parts-step", Wiring, NULL, wiring_set_up, test_scan_fills_part, wiring_tear_down);
   g_test_add ("/scan-wiring/product-card", Wiring, NULL, wiring_set_up, test_scan_shows_product_card, wiring_tear_down);
   g_test_add ("/scan-wiring/bad-ean", Wiring, NULL, wiring_set_up, test_bad_ean_refused, wiring_tear_down);
   g_test_add ("/scan-wiring/returns-desk", Wiring, NULL, wiring_set_up, test_returns_desk, wiring_tear_down);
