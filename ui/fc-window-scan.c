@@ -22,6 +22,7 @@ new_side_window (FcWindow   *self,
   GtkWidget *window = adw_window_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
   int parent_width = gtk_widget_get_width (GTK_WIDGET (self));
 
   /* Never wider than the main window (a phone-sized screen). */
@@ -32,9 +33,13 @@ new_side_window (FcWindow   *self,
   gtk_window_set_destroy_with_parent (GTK_WINDOW (window), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (window), width, height);
   gtk_widget_set_size_request (window, 360, -1);
+  /* On a phone the desk's batch and summary outgrow the screen: scroll. */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scrolled), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), child);
+  gtk_widget_set_vexpand (scrolled, TRUE);
   gtk_box_append (GTK_BOX (box), header);
-  gtk_widget_set_vexpand (child, TRUE);
-  gtk_box_append (GTK_BOX (box), child);
+  gtk_box_append (GTK_BOX (box), scrolled);
   adw_window_set_content (ADW_WINDOW (window), box);
   return window;
 }
