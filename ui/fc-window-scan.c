@@ -133,8 +133,6 @@ ignored_message (const FcScanAction *action)
     {
     case FC_SCAN_ACTION_UNKNOWN_PART:
       return _("Not a part we know");
-    case FC_SCAN_ACTION_ENROL:
-      return _("Enrolment codes are scanned in Preferences");
     case FC_SCAN_ACTION_ADD_PART:
       return _("Open a case’s parts step to add this part");
     case FC_SCAN_ACTION_RETURN_ITEM:
@@ -143,6 +141,28 @@ ignored_message (const FcScanAction *action)
     default:
       return _("Nothing to do with this code here");
     }
+}
+
+/* The HQ's enrolment QR ("fieldcase-enrol:<server-url>#<code>") sets up
+ * sync: the server and the one-time code go to the settings, and the
+ * preferences open on them, ready to enrol. */
+static void
+take_enrolment (FcWindow   *self,
+                const char *payload)
+{
+  const char *hash = strrchr (payload, '#');
+  g_autofree char *url = hash != NULL ? g_strndup (payload, hash - payload) : NULL;
+
+  if (url == NULL || hash[1] == '\0' ||
+      !(g_str_has_prefix (url, "https://") || g_str_has_prefix (url, "http://")))
+    {
+      fc_window_add_toast (self, _("This enrolment code is not valid"));
+      return;
+    }
+  g_settings_set_string (self->settings, "server-url", url);
+  g_settings_set_string (self->settings, "enrolment-code", hash + 1);
+  fc_window_add_toast (self, _("Enrolment code read"));
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
 }
 
 static void
@@ -158,7 +178,9 @@ scanned_cb (FcScanner          *scanner,
   if (returns_desk_visible (self))
     return;
   part_field = visible_part_field (self);
-  context = self->new_case_dialog != NULL ? FC_SCAN_CONTEXT_NEW_CASE
+  /* Scanning HQ's enrolment QR is itself the request to enrol. */
+  context = g_str_has_prefix (result->text, "fieldcase-enrol:") ? FC_SCAN_CONTEXT_ENROLMENT
+          : self->new_case_dialog != NULL ? FC_SCAN_CONTEXT_NEW_CASE
           : part_field != NULL ? FC_SCAN_CONTEXT_PARTS_STEP
           : FC_SCAN_CONTEXT_HOME;
   action = fc_scan_route (context, result, self->store);
@@ -191,9 +213,11 @@ scanned_cb (FcScanner          *scanner,
       else
         fc_window_add_toast (self, ignored_message (action));
       break;
+    case FC_SCAN_ACTION_ENROL:
+      take_enrolment (self, action->enrol_payload);
+      break;
     case FC_SCAN_ACTION_IGNORE:
     case FC_SCAN_ACTION_UNKNOWN_PART:
-    case FC_SCAN_ACTION_ENROL:
     case FC_SCAN_ACTION_RETURN_ITEM:
     default:
       fc_window_add_toast (self, ignored_message (action));

@@ -168,6 +168,27 @@ test_bad_ean_refused (Wiring        *t,
   g_assert_null (fc_case_page_get_case_id (FC_CASE_PAGE (fc_window_get_case_page (t->window))));
 }
 
+/* HQ's enrolment QR, scanned anywhere, fills the sync settings. */
+static void
+test_enrolment_qr (Wiring        *t,
+                   gconstpointer  data)
+{
+  FcScanner *scanner = _fc_window_get_scanner (t->window);
+  g_autofree char *url = NULL;
+  g_autofree char *code = NULL;
+
+  g_assert_true (fc_scanner_submit_text (scanner, FC_SYMBOLOGY_QR,
+                                         "fieldcase-enrol:http://127.0.0.1:8080#K7Q2-9XPM-41ZD",
+                                         FALSE, FC_SCAN_SOURCE_MANUAL));
+  FC_SPIN_UNTIL (_fc_window_get_last_toast (t->window) != NULL, 5000);
+  g_assert_cmpstr (_fc_window_get_last_toast (t->window), ==, "Enrolment code read");
+  url = g_settings_get_string (t->f.settings, "server-url");
+  code = g_settings_get_string (t->f.settings, "enrolment-code");
+  g_assert_cmpstr (url, ==, "http://127.0.0.1:8080");
+  g_assert_cmpstr (code, ==, "K7Q2-9XPM-41ZD");
+  g_assert_null (_fc_window_get_card_window (t->window));
+}
+
 static void
 test_returns_desk (Wiring        *t,
                    gconstpointer  data)
@@ -198,5 +219,6 @@ main (int argc, char **argv)
   g_test_add ("/scan-wiring/product-card", Wiring, NULL, wiring_set_up, test_scan_shows_product_card, wiring_tear_down);
   g_test_add ("/scan-wiring/bad-ean", Wiring, NULL, wiring_set_up, test_bad_ean_refused, wiring_tear_down);
   g_test_add ("/scan-wiring/returns-desk", Wiring, NULL, wiring_set_up, test_returns_desk, wiring_tear_down);
+  g_test_add ("/scan-wiring/enrolment-qr", Wiring, NULL, wiring_set_up, test_enrolment_qr, wiring_tear_down);
   return g_test_run ();
 }
