@@ -1,7 +1,10 @@
-/* fc-application.c: app.* actions, style, notifications. */
+/* fc-application.c: app.* actions, style, notifications, and the store's
+ * one sync client (created at startup, its scheduler running while the
+ * store is enrolled). */
 #include "fc-application.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "fc-deadline-watch.h"
 #include "fc-preferences-window.h"
@@ -16,10 +19,11 @@ struct _FcApplication {
   FcStore         *store;      /* owned */
   GSettings       *settings;   /* owned, from startup */
   FcDeadlineWatch *watch;      /* owned, from the first window */
+  FcSyncClient    *sync_client; /* owned, from startup */
   guint            first_check_id;
 };
 
-enum { PROP_0, PROP_STORE, N_PROPS };
+enum { PROP_0, PROP_STORE, PROP_SYNC_CLIENT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (FcApplication, fc_application, ADW_TYPE_APPLICATION)
@@ -71,10 +75,25 @@ preferences_action_cb (GSimpleAction *action,
                        gpointer       user_data)
 {
   FcApplication *self = user_data;
-  FcPreferencesWindow *prefs = fc_preferences_window_new (self->store, self->settings,
+  FcPreferencesWindow *prefs = fc_preferences_window_new (self->store, self->settings, self,
                                                           active_window (self));
 
   gtk_window_present (GTK_WINDOW (prefs));
+}
+
+/* Preferences on the headquarters group, the Enrol button focused: where
+ * the indicator's "Enrol…" and a scanned enrolment QR lead. */
+static void
+enrol_action_cb (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  FcApplication *self = user_data;
+  FcPreferencesWindow *prefs = fc_preferences_window_new (self->store, self->settings, self,
+                                                          active_window (self));
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  fc_preferences_window_focus_enrol (prefs);
 }
 
 static void
@@ -103,11 +122,28 @@ show_case_action_cb (GSimpleAction *action,
 }
 
 static void
+sync_now_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* The indicator shows the outcome from the client's properties; a
+   * failure is only worth a debug line here. */
+  if (!fc_sync_client_sync_finish (FC_SYNC_CLIENT (source), result, &error))
+    g_debug ("sync now: %s", error->message);
+}
+
+static void
 sync_now_action_cb (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
 {
-  /* Enabled once a sync client is attached (sync/fc-sync-client.h). */
+  FcApplication *self = user_data;
+
+  if (self->sync_client == NULL || !fc_sync_client_is_enrolled (self->sync_client))
+    return;
+  fc_sync_client_sync_async (self->sync_client, NULL, sync_now_done_cb, NULL);
 }
 
 static const GActionEntry app_actions[] = {
@@ -117,6 +153,7 @@ static const GActionEntry app_actions[] = {
   { "shortcuts", shortcuts_action_cb, NULL, NULL, NULL, { 0 } },
   { "show-case", show_case_action_cb, "s", NULL, NULL, { 0 } },
   { "sync-now", sync_now_action_cb, NULL, NULL, NULL, { 0 } },
+  { "enrol", enrol_action_cb, NULL, NULL, NULL, { 0 } },
 };
 
 static void
@@ -125,6 +162,7 @@ add_actions (FcApplication *self)
   static const char *const quit_accels[] = { "<Control>q", NULL };
   static const char *const prefs_accels[] = { "<Control>comma", NULL };
   static const char *const shortcuts_accels[] = { "<Control>question", NULL };
+  static const char *const sync_accels[] = { "<Control>r", NULL };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "sync-now")),
@@ -132,6 +170,147 @@ add_actions (FcApplication *self)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences", prefs_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.shortcuts", shortcuts_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.sync-now", sync_accels);
+}
+
+/* ---- sync ---- */
+
+static void
+update_sync_action (FcApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "sync-now");
+
+  /* Syncing needs a token: before enrolment the button says nothing useful. */
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                                 self->sync_client != NULL &&
+                                 fc_sync_client_is_enrolled (self->sync_client));
+}
+
+static void
+sync_state_cb (FcSyncClient  *client,
+               GParamSpec    *pspec,
+               FcApplication *self)
+{
+  update_sync_action (self);
+}
+
+static void
+set_sync_client (FcApplication *self,
+                 FcSyncClient  *client)
+{
+  if (self->sync_client == client)
+    return;
+  if (self->sync_client != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->sync_client, sync_state_cb, self);
+      fc_sync_client_stop (self->sync_client);
+    }
+  g_set_object (&self->sync_client, client);
+  if (client != NULL)
+    {
+      g_signal_connect_object (client, "notify::state", G_CALLBACK (sync_state_cb), self, 0);
+      if (fc_sync_client_is_enrolled (client))
+        fc_sync_client_start (client);
+    }
+  update_sync_action (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_CLIENT]);
+}
+
+/* The enrolled server, else the one typed in Preferences (not enrolled
+ * yet: the client then only waits for an enrolment). */
+static FcSyncClient *
+new_sync_client (FcApplication *self)
+{
+  g_autofree char *enrolled = fc_store_get_meta (self->store, "sync.url");
+  g_autofree char *typed = g_settings_get_string (self->settings, "server-url");
+  const char *url = enrolled != NULL && *enrolled != '\0' ? enrolled
+                  : typed != NULL && *typed != '\0' ? typed : NULL;
+
+  return fc_sync_client_new (self->store, url);
+}
+
+static gboolean
+same_url (const char *a,
+          const char *b)
+{
+  gsize la = a != NULL ? strlen (a) : 0;
+  gsize lb = b != NULL ? strlen (b) : 0;
+
+  /* The client drops trailing slashes from its address. */
+  while (la > 0 && a[la - 1] == '/')
+    la--;
+  while (lb > 0 && b[lb - 1] == '/')
+    lb--;
+  return la == lb && (la == 0 || strncmp (a, b, la) == 0);
+}
+
+static void
+enrol_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcApplication *self = g_task_get_source_object (task);
+  FcSyncClient *client = FC_SYNC_CLIENT (source);
+  GError *error = NULL;
+
+  if (!fc_sync_client_enrol_finish (client, result, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (client == self->sync_client)
+    {
+      fc_sync_client_start (client);
+      update_sync_action (self);
+    }
+  else
+    set_sync_client (self, client);   /* another server: this client is now the one */
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+fc_application_enrol_async (FcApplication       *self,
+                            const char          *server_url,
+                            const char          *code,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(FcSyncClient) client = NULL;
+
+  g_return_if_fail (FC_IS_APPLICATION (self));
+  g_return_if_fail (code != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, fc_application_enrol_async);
+  if (server_url == NULL ||
+      !(g_str_has_prefix (server_url, "https://") || g_str_has_prefix (server_url, "http://")) ||
+      strchr (server_url, ' ') != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               "The server address must start with https:// or http://");
+      return;
+    }
+  /* The client's address is fixed at construction: enrolling with another
+   * server needs its own client, which replaces ours only on success (a
+   * refused code leaves everything as it was). */
+  if (self->sync_client != NULL && same_url (fc_sync_client_get_base_url (self->sync_client), server_url))
+    client = g_object_ref (self->sync_client);
+  else
+    client = fc_sync_client_new (self->store, server_url);
+  fc_sync_client_enrol_async (client, code, NULL, cancellable, enrol_done_cb, g_steal_pointer (&task));
+}
+
+gboolean
+fc_application_enrol_finish (FcApplication  *self,
+                             GAsyncResult   *result,
+                             GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ---- style and notifications ---- */
@@ -211,6 +390,22 @@ fc_application_startup (GApplication *app)
                            G_CALLBACK (color_scheme_changed_cb), self, 0);
   apply_color_scheme (self);
   add_actions (self);
+  {
+    g_autoptr(FcSyncClient) client = new_sync_client (self);
+    set_sync_client (self, client);
+  }
+}
+
+static void
+fc_application_shutdown (GApplication *app)
+{
+  FcApplication *self = FC_APPLICATION (app);
+
+  /* Nothing half-sent is lost (the store is consistent after any cycle);
+   * stopping just plans nothing more. */
+  if (self->sync_client != NULL)
+    fc_sync_client_stop (self->sync_client);
+  G_APPLICATION_CLASS (fc_application_parent_class)->shutdown (app);
 }
 
 static void
@@ -220,7 +415,11 @@ fc_application_activate (GApplication *app)
   GtkWindow *window = active_window (self);
 
   if (window == NULL)
-    window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (self), self->store, self->settings));
+    {
+      window = GTK_WINDOW (fc_window_new (ADW_APPLICATION (self), self->store, self->settings));
+      /* Each window's indicator follows the client, even a replaced one. */
+      g_object_bind_property (self, "sync-client", window, "sync-client", G_BINDING_SYNC_CREATE);
+    }
   gtk_window_present (window);
   start_watch (self);
 }
@@ -232,6 +431,12 @@ fc_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->first_check_id, g_source_remove);
   g_clear_object (&self->watch);
+  if (self->sync_client != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->sync_client, sync_state_cb, self);
+      fc_sync_client_stop (self->sync_client);
+      g_clear_object (&self->sync_client);
+    }
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (fc_application_parent_class)->dispose (object);
@@ -249,6 +454,9 @@ fc_application_get_property (GObject    *object,
     {
     case PROP_STORE:
       g_value_set_object (value, self->store);
+      break;
+    case PROP_SYNC_CLIENT:
+      g_value_set_object (value, self->sync_client);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -284,10 +492,14 @@ fc_application_class_init (FcApplicationClass *klass)
   object_class->set_property = fc_application_set_property;
   app_class->startup = fc_application_startup;
   app_class->activate = fc_application_activate;
+  app_class->shutdown = fc_application_shutdown;
 
   properties[PROP_STORE] =
     g_param_spec_object ("store", NULL, NULL, FC_TYPE_STORE,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNC_CLIENT] =
+    g_param_spec_object ("sync-client", NULL, NULL, FC_TYPE_SYNC_CLIENT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -318,4 +530,11 @@ fc_application_get_settings (FcApplication *self)
 {
   g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
   return self->settings;
+}
+
+FcSyncClient *
+fc_application_get_sync_client (FcApplication *self)
+{
+  g_return_val_if_fail (FC_IS_APPLICATION (self), NULL);
+  return self->sync_client;
 }

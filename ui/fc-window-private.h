@@ -3,6 +3,7 @@
 #pragma once
 
 #include "fc-scanner.h"
+#include "fc-sync-client.h"
 #include "fc-window.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,7 @@ struct _FcWindow {
   GtkWidget           *case_list;    /* borrowed, child of list_slot */
   GtkWidget           *case_page;    /* borrowed, child of content_stack */
   GtkWidget           *sync_indicator; /* borrowed, child of sync_slot */
+  FcSyncClient        *sync_client;  /* owned, nullable: the app's, for the indicator */
   GSubprocess         *demo;         /* owned, nullable: the demo seeder running */
   GCancellable        *cancellable;  /* owned */
   gulong               after_paint_id;
@@ -39,6 +41,10 @@ struct _FcWindow {
   GtkStack            *content_stack;
 };
 
+/* The sync client the header's indicator follows (also the write-only
+ * "sync-client" property the application binds), or NULL. */
+void _fc_window_set_sync_client    (FcWindow     *self,
+                                    FcSyncClient *client);
 void _fc_window_class_init_actions (GtkWidgetClass *widget_class);
 void _fc_window_update_actions     (FcWindow *self);
 void _fc_window_reload_list        (FcWindow *self);

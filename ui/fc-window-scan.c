@@ -145,7 +145,8 @@ ignored_message (const FcScanAction *action)
 
 /* The HQ's enrolment QR ("fieldcase-enrol:<server-url>#<code>") sets up
  * sync: the server and the one-time code go to the settings, and the
- * preferences open on them, ready to enrol. */
+ * preferences open on them with the Enrol button focused — the same
+ * button as typing them in, so one path enrols and reports errors. */
 static void
 take_enrolment (FcWindow   *self,
                 const char *payload)
@@ -162,7 +163,7 @@ take_enrolment (FcWindow   *self,
   g_settings_set_string (self->settings, "server-url", url);
   g_settings_set_string (self->settings, "enrolment-code", hash + 1);
   fc_window_add_toast (self, _("Enrolment code read"));
-  gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.enrol", NULL);
 }
 
 static void

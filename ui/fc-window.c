@@ -12,7 +12,7 @@
 #include "fc-case-page.h"
 #include "fc-sync-indicator.h"
 
-enum { PROP_0, PROP_STORE, PROP_SETTINGS, N_PROPS };
+enum { PROP_0, PROP_STORE, PROP_SETTINGS, PROP_SYNC_CLIENT, N_PROPS };
 static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (FcWindow, fc_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -77,6 +77,7 @@ build_children (FcWindow *self)
   adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, FALSE);
   self->sync_indicator = fc_sync_indicator_new (self->store);
   gtk_box_append (self->sync_slot, self->sync_indicator);
+  fc_sync_indicator_set_client (FC_SYNC_INDICATOR (self->sync_indicator), self->sync_client);
 }
 
 static void
@@ -170,6 +171,7 @@ fc_window_dispose (GObject *object)
   _fc_window_dispose_scan (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_WINDOW);
   g_clear_object (&self->demo);
+  g_clear_object (&self->sync_client);
   g_clear_pointer (&self->last_toast, g_free);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
@@ -192,6 +194,9 @@ fc_window_set_property (GObject      *object,
       break;
     case PROP_SETTINGS:
       self->settings = g_value_dup_object (value);
+      break;
+    case PROP_SYNC_CLIENT:
+      _fc_window_set_sync_client (self, g_value_get_object (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -217,6 +222,9 @@ fc_window_class_init (FcWindowClass *klass)
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
                          G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SYNC_CLIENT] =
+    g_param_spec_object ("sync-client", NULL, NULL, FC_TYPE_SYNC_CLIENT,
+                         G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (FC_TYPE_CASE_PAGE);
@@ -303,6 +311,19 @@ fc_window_get_case_page (FcWindow *self)
 {
   g_return_val_if_fail (FC_IS_WINDOW (self), NULL);
   return GTK_WIDGET (ensure_case_page (self));
+}
+
+void
+_fc_window_set_sync_client (FcWindow     *self,
+                           FcSyncClient *client)
+{
+  g_return_if_fail (FC_IS_WINDOW (self));
+  g_return_if_fail (client == NULL || FC_IS_SYNC_CLIENT (client));
+
+  if (!g_set_object (&self->sync_client, client))
+    return;
+  if (self->sync_indicator != NULL)
+    fc_sync_indicator_set_client (FC_SYNC_INDICATOR (self->sync_indicator), client);
 }
 
 GtkWidget *

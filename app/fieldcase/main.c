@@ -2,20 +2,35 @@
  *
  * fieldcase [--store PATH]; without --store: $FIELDCASE_STORE, else the
  * default store under $XDG_DATA_HOME (fc_store_default_path).
+ *
+ * fieldcase --sync-only [--once] [--store PATH]: syncs the store with HQ
+ * without the GUI (what fieldcase-sync does), exiting with its status
+ * (sync/fc-sync-daemon.h: 0 ok, 1 failed, 2 not enrolled, 3 setup).
  */
 #include <glib/gi18n.h>
 #include <locale.h>
 
 #include "fc-application.h"
+#include "fc-sync-daemon.h"
 
-static char *
-parse_store_option (int    *argc,
-                    char ***argv)
+typedef struct {
+  char     *store_path;
+  gboolean  sync_only;
+  gboolean  once;
+} Options;
+
+static void
+parse_options (int     *argc,
+               char  ***argv,
+               Options *opts)
 {
-  char *store_path = NULL;
   const GOptionEntry entries[] = {
-    { "store", 0, 0, G_OPTION_ARG_FILENAME, &store_path,
+    { "store", 0, 0, G_OPTION_ARG_FILENAME, &opts->store_path,
       N_("The case store to open (default: $FIELDCASE_STORE or the user's data folder)"), N_("PATH") },
+    { "sync-only", 0, 0, G_OPTION_ARG_NONE, &opts->sync_only,
+      N_("Sync the store with headquarters without opening a window"), NULL },
+    { "once", 0, 0, G_OPTION_ARG_NONE, &opts->once,
+      N_("With --sync-only: one sync, then exit with its status"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
@@ -27,7 +42,6 @@ parse_store_option (int    *argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, argc, argv, &error))
     g_printerr ("fieldcase: %s\n", error->message);
-  return store_path;
 }
 
 static void
@@ -46,13 +60,21 @@ int
 main (int    argc,
       char **argv)
 {
+  Options opts = { NULL, FALSE, FALSE };
   g_autofree char *store_path = NULL;
   g_autoptr(FcStore) store = NULL;
   g_autoptr(FcApplication) app = NULL;
   g_autoptr(GError) error = NULL;
 
   setup_gettext ();
-  store_path = parse_store_option (&argc, &argv);
+  parse_options (&argc, &argv, &opts);
+  store_path = opts.store_path;
+  /* Before anything of GTK: no display is opened, none is needed (a
+   * systemd unit, a cron job, an SSH session). */
+  if (opts.sync_only)
+    return fc_sync_run_headless (store_path, NULL, opts.once);
+  if (opts.once)
+    g_printerr (_("fieldcase: --once only goes with --sync-only\n"));
   /* Opening an existing store is a file open and a version check; the
    * case table is only read once the window is on screen. */
   store = fc_store_new (store_path, &error);

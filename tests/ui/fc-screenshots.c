@@ -119,7 +119,7 @@ shoot_dialogs (FcWindow  *window,
   save (GTK_WIDGET (dialog), "new-case");
   gtk_window_destroy (GTK_WINDOW (dialog));
 
-  prefs = fc_preferences_window_new (store, settings, GTK_WINDOW (window));
+  prefs = fc_preferences_window_new (store, settings, NULL, GTK_WINDOW (window));
   gtk_window_set_default_size (GTK_WINDOW (prefs), MIN (opt_width, 560), MIN (opt_height, 720));
   gtk_window_present (GTK_WINDOW (prefs));
   save (GTK_WIDGET (prefs), "preferences");

@@ -1,4 +1,6 @@
-/* fc-sync-indicator.c: sync state at a glance. */
+/* fc-sync-indicator.c: sync state at a glance. Everything shown comes from
+ * the client's properties (notify, coalesced in an idle) or, without a
+ * client, from the store's own counts; nothing is polled. */
 #include "fc-sync-indicator.h"
 
 #include <glib/gi18n.h>
@@ -10,7 +12,7 @@ struct _FcSyncIndicator {
   GtkWidget      parent_instance;
 
   FcStore       *store;       /* owned */
-  GObject       *client;      /* owned, nullable */
+  FcSyncClient  *client;      /* owned, nullable */
   GListStore    *rejected;    /* owned, FcTimelineItem */
   FcSyncView     view;
   guint          refresh_id;  /* idle coalescing bursts of store signals */
@@ -20,6 +22,10 @@ struct _FcSyncIndicator {
   GtkLabel      *label;
   GtkLabel      *title;
   GtkLabel      *detail;
+  GtkLabel      *handover;
+  GtkLabel      *last_sync;
+  GtkLabel      *error_detail;
+  GtkWidget     *enrol_button;
   GtkWidget     *rejected_title;
   GtkWidget     *rejected_scroller;
   GtkListBox    *rejected_list;
@@ -43,42 +49,20 @@ fc_sync_view_for (gboolean    have_client,
   return pending > 0 ? FC_SYNC_VIEW_WAITING : FC_SYNC_VIEW_SYNCED;
 }
 
-/* The client is read through GObject properties by name, so the indicator
- * does not depend on the sync library's header. */
-static gboolean
-client_has (GObject    *client,
-            const char *name)
+FcSyncView
+fc_sync_view_for_client (FcSyncClientState state,
+                         gboolean          enrolled,
+                         gint64            pending,
+                         gint64            last_success)
 {
-  return client != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (client), name) != NULL;
-}
-
-static gint64
-client_int64 (GObject    *client,
-              const char *name,
-              gint64      fallback)
-{
-  g_auto(GValue) value = G_VALUE_INIT;
-  g_auto(GValue) as_int = G_VALUE_INIT;
-
-  if (!client_has (client, name))
-    return fallback;
-  g_object_get_property (client, name, &value);
-  g_value_init (&as_int, G_TYPE_INT64);
-  return g_value_transform (&value, &as_int) ? g_value_get_int64 (&as_int) : fallback;
-}
-
-static char *
-client_string (GObject    *client,
-               const char *name)
-{
-  g_autofree char *text = NULL;
-
-  if (!client_has (client, name) ||
-      G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (G_OBJECT_GET_CLASS (client), name)) !=
-        G_TYPE_STRING)
-    return NULL;
-  g_object_get (client, name, &text, NULL);
-  return g_steal_pointer (&text);
+  if (!enrolled || state == FC_SYNC_CLIENT_UNAUTHORIZED)
+    return FC_SYNC_VIEW_NOT_ENROLLED;
+  if (state == FC_SYNC_CLIENT_OFFLINE)
+    return FC_SYNC_VIEW_OFFLINE;
+  if (state == FC_SYNC_CLIENT_ERROR)
+    return FC_SYNC_VIEW_ERROR;
+  /* Just enrolled, first cycle under way: not "synced" before it is. */
+  return pending > 0 || last_success == 0 ? FC_SYNC_VIEW_WAITING : FC_SYNC_VIEW_SYNCED;
 }
 
 static const char *
@@ -89,9 +73,16 @@ icon_for (FcSyncView view)
     case FC_SYNC_VIEW_SYNCED: return "emblem-ok-symbolic";
     case FC_SYNC_VIEW_WAITING: return "emblem-synchronizing-symbolic";
     case FC_SYNC_VIEW_ERROR: return "dialog-warning-symbolic";
+    case FC_SYNC_VIEW_NOT_ENROLLED: return "system-lock-screen-symbolic";
     case FC_SYNC_VIEW_OFFLINE:
     default: return "network-offline-symbolic";
     }
+}
+
+static char *
+waiting_title (gint64 pending)
+{
+  return g_strdup_printf (ngettext ("%d waiting", "%d waiting", pending), (int) pending);
 }
 
 /* The header bar gets the short form (a number beside the icon: it must fit
@@ -104,6 +95,7 @@ show_summary (FcSyncIndicator *self,
   g_autofree char *title = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *label = NULL;
+  gboolean enrolled = self->client != NULL && fc_sync_client_is_enrolled (self->client);
 
   switch (self->view)
     {
@@ -112,17 +104,23 @@ show_summary (FcSyncIndicator *self,
       detail = g_strdup (_("Everything recorded here is at headquarters."));
       break;
     case FC_SYNC_VIEW_WAITING:
-      title = g_strdup_printf (ngettext ("%d waiting", "%d waiting", pending), (int) pending);
+      title = pending > 0 ? waiting_title (pending) : g_strdup (_("Syncing…"));
       detail = g_strdup (_("Sending to headquarters…"));
       break;
     case FC_SYNC_VIEW_ERROR:
       title = g_strdup (_("Sync error"));
-      detail = g_strdup (last_error);
+      /* The client's message is technical English: it goes below, small. */
+      detail = g_strdup (_("Headquarters did not accept the last sync. Work is kept on this device and sync is tried again."));
+      break;
+    case FC_SYNC_VIEW_NOT_ENROLLED:
+      title = g_strdup (_("Not enrolled"));
+      detail = enrolled
+        ? g_strdup (_("Headquarters no longer accepts this device. Work is kept here; enrol again with a new code in Preferences."))
+        : g_strdup (_("This device is not enrolled with headquarters yet. Work is kept here; enrol with the code headquarters gives you."));
       break;
     case FC_SYNC_VIEW_OFFLINE:
     default:
-      title = pending > 0 ? g_strdup_printf (ngettext ("%d waiting", "%d waiting", pending), (int) pending)
-                          : g_strdup (_("Offline"));
+      title = pending > 0 ? waiting_title (pending) : g_strdup (_("Offline"));
       detail = pending > 0
         ? g_strdup_printf (ngettext ("Offline: %d change is kept on this device until it can be sent.",
                                      "Offline: %d changes are kept on this device until they can be sent.",
@@ -136,6 +134,58 @@ show_summary (FcSyncIndicator *self,
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), title);
   gtk_label_set_text (self->title, title);
   gtk_label_set_text (self->detail, detail);
+}
+
+/* Last success, the next try, the raw error and the hand-over line: what
+ * an engineer checks before giving the device back. */
+static void
+show_details (FcSyncIndicator *self,
+              const char      *last_error)
+{
+  g_autoptr(GString) when = g_string_new (NULL);
+  gint64 last_success, next_attempt;
+  gboolean enrolled;
+
+  if (self->client == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->handover), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->last_sync), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->error_detail), FALSE);
+      gtk_widget_set_visible (self->enrol_button, FALSE);
+      return;
+    }
+  last_success = fc_sync_client_get_last_success (self->client);
+  next_attempt = fc_sync_client_get_next_attempt (self->client);
+  enrolled = fc_sync_client_is_enrolled (self->client);
+
+  if (last_success > 0)
+    {
+      g_autofree char *time = fc_ui_format_time (last_success);
+      /* Translators: %s is a date and time, "2026-11-22 18:30" */
+      g_string_append_printf (when, _("Last synced %s"), time);
+    }
+  else if (enrolled)
+    g_string_append (when, _("Not synced yet"));
+  if (next_attempt > 0 && self->view != FC_SYNC_VIEW_SYNCED && self->view != FC_SYNC_VIEW_NOT_ENROLLED)
+    {
+      g_autofree char *time = fc_ui_format_time (next_attempt);
+      if (when->len > 0)
+        g_string_append_c (when, '\n');
+      /* Translators: %s is a date and time, "2026-11-22 18:30" */
+      g_string_append_printf (when, _("Next try %s"), time);
+    }
+  gtk_label_set_text (self->last_sync, when->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->last_sync), when->len > 0);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->handover),
+                          enrolled && last_success > 0 && self->view == FC_SYNC_VIEW_SYNCED &&
+                          fc_sync_client_get_all_at_hq (self->client));
+
+  gtk_label_set_text (self->error_detail, last_error != NULL ? last_error : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_detail),
+                          last_error != NULL && *last_error != '\0' && self->view != FC_SYNC_VIEW_SYNCED &&
+                          self->view != FC_SYNC_VIEW_WAITING);
+  gtk_widget_set_visible (self->enrol_button, self->view == FC_SYNC_VIEW_NOT_ENROLLED);
 }
 
 static void
@@ -156,15 +206,24 @@ void
 fc_sync_indicator_refresh (FcSyncIndicator *self)
 {
   gint64 pending;
-  g_autofree char *last_error = NULL;
-  gboolean online;
+  const char *last_error = NULL;
 
   g_return_if_fail (FC_IS_SYNC_INDICATOR (self));
-  pending = client_int64 (self->client, "pending", fc_store_count_pending (self->store));
-  last_error = client_string (self->client, "last-error");
-  online = client_int64 (self->client, "online", FALSE) != 0;
-  self->view = fc_sync_view_for (self->client != NULL, online, pending, last_error);
+  if (self->client != NULL)
+    {
+      pending = fc_sync_client_get_pending (self->client);
+      last_error = fc_sync_client_get_last_error (self->client);
+      self->view = fc_sync_view_for_client (fc_sync_client_get_state (self->client),
+                                            fc_sync_client_is_enrolled (self->client), pending,
+                                            fc_sync_client_get_last_success (self->client));
+    }
+  else
+    {
+      pending = fc_store_count_pending (self->store);
+      self->view = fc_sync_view_for (FALSE, FALSE, pending, NULL);
+    }
   show_summary (self, pending, last_error);
+  show_details (self, last_error);
   load_rejected (self);
 }
 
@@ -288,6 +347,10 @@ fc_sync_indicator_class_init (FcSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, label);
   gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, title);
   gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, detail);
+  gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, handover);
+  gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, last_sync);
+  gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, error_detail);
+  gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, enrol_button);
   gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, rejected_title);
   gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, rejected_scroller);
   gtk_widget_class_bind_template_child (widget_class, FcSyncIndicator, rejected_list);
@@ -313,9 +376,10 @@ fc_sync_indicator_new (FcStore *store)
 
 void
 fc_sync_indicator_set_client (FcSyncIndicator *self,
-                              GObject         *client)
+                              FcSyncClient    *client)
 {
   g_return_if_fail (FC_IS_SYNC_INDICATOR (self));
+  g_return_if_fail (client == NULL || FC_IS_SYNC_CLIENT (client));
 
   if (self->client == client)
     return;
@@ -340,4 +404,11 @@ fc_sync_indicator_get_label (FcSyncIndicator *self)
 {
   g_return_val_if_fail (FC_IS_SYNC_INDICATOR (self), NULL);
   return gtk_label_get_text (self->title);
+}
+
+const char *
+fc_sync_indicator_get_detail (FcSyncIndicator *self)
+{
+  g_return_val_if_fail (FC_IS_SYNC_INDICATOR (self), NULL);
+  return gtk_label_get_text (self->detail);
 }

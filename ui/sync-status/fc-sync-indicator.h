@@ -1,15 +1,17 @@
 /* fc-sync-indicator.h: the header bar's sync state — synced, n waiting,
- * offline, or error — with a popover of details and refused events.
+ * offline, error or not enrolled — with a popover of details (last sync,
+ * last error, whether everything is at HQ), refused events and Sync Now.
  *
  * Without a sync client it shows what the store knows (events waiting).
- * With one (sync/fc-sync-client.h) it follows the client's properties:
- * state, online, pending, rejected, last-success, last-error.
+ * With one it follows the client's properties by notify: state, pending,
+ * last-success, last-error, all-at-hq, next-attempt.
  */
 #pragma once
 
 #include <adwaita.h>
 
 #include "fc-store.h"
+#include "fc-sync-client.h"
 
 G_BEGIN_DECLS
 
@@ -21,22 +23,30 @@ typedef enum {
   FC_SYNC_VIEW_WAITING,
   FC_SYNC_VIEW_OFFLINE,
   FC_SYNC_VIEW_ERROR,
+  FC_SYNC_VIEW_NOT_ENROLLED,
 } FcSyncView;
 
 GtkWidget  *fc_sync_indicator_new        (FcStore         *store);
-/* A sync client (any GObject with the properties above), or NULL. */
+/* The sync client to follow, or NULL for the store's counts. */
 void        fc_sync_indicator_set_client (FcSyncIndicator *self,
-                                          GObject         *client);
+                                          FcSyncClient    *client);
 /* Reads the counts now; later changes refresh by themselves. */
 void        fc_sync_indicator_refresh    (FcSyncIndicator *self);
 FcSyncView  fc_sync_indicator_get_view   (FcSyncIndicator *self);
 /* What the popover says: "2 waiting", "Offline" … */
 const char *fc_sync_indicator_get_label  (FcSyncIndicator *self);
+/* The popover's explanation under it (tests). */
+const char *fc_sync_indicator_get_detail (FcSyncIndicator *self);
 
 /* Pure: what to show for these facts. */
 FcSyncView  fc_sync_view_for             (gboolean    have_client,
                                           gboolean    online,
                                           gint64      pending,
                                           const char *last_error);
+/* Pure: what to show for a client's state. */
+FcSyncView  fc_sync_view_for_client      (FcSyncClientState state,
+                                          gboolean          enrolled,
+                                          gint64            pending,
+                                          gint64            last_success);
 
 G_END_DECLS
