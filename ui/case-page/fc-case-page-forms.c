@@ -25,6 +25,8 @@ typedef enum {
   F_INT,       /* GtkSpinButton: a whole number */
   F_DAYS,      /* GtkSpinButton: now + that many days, ISO 8601 */
   F_RATING,    /* AdwComboRow: 1..5, position 0 = not rated (left out) */
+  F_NUMBER,    /* AdwEntryRow: a whole number, left out when empty; kept as
+                * text when it is not one, so the checks can say so */
 } FieldKind;
 
 typedef struct {
@@ -74,6 +76,9 @@ static const Form forms[] = {
       { "part_quantity", "quantity", F_INT, 0 },
       { "part_old_serial", "old_serial", F_TEXT, 0 },
       { "part_new_serial", "new_serial", F_TEXT, 0 } } },
+  { "case.record-work", FC_EV_WORK_RECORDED, N_("Work recorded"),
+    { { "work_description", "description", F_TEXT, 0 },
+      { "work_minutes", "minutes", F_NUMBER, 0 } } },
   { "case.resolve", FC_EV_CASE_RESOLVED, N_("Signed off: the case is resolved"),
     { { "resolve_signer", "signer", F_TEXT, 0 },
       { "resolve_satisfaction", "satisfaction", F_RATING, 0 },
@@ -88,6 +93,15 @@ static const Form forms[] = {
     { { "close_summary", "summary", F_TEXT, 0 } } },
 };
 
+/* Cancelling is a form too (checked and recorded the same way), but its
+ * field lives in a dialog, not in the template, and its action opens that
+ * dialog rather than recording straight away. */
+static const Form cancel_form =
+  { "case.cancel", FC_EV_CASE_CANCELLED, N_("Case cancelled"),
+    { { "cancel_reason", "reason", F_TEXT, 0 } } };
+
+#define CANCEL_RESPONSE "cancel-case"
+
 /* Template ids found by name (no struct field each): the fields and the
  * error rows that exist in fc-case-page.ui. */
 static const char *const named_children[] = {
@@ -100,7 +114,8 @@ static const char *const named_children[] = {
   "approve_approver", "approve_approver_error", "approve_pin", "approve_pin_error",
   "approve_comment", "reject_reason", "reject_reason_error", "agree_note", "part_code",
   "part_code_error", "part_quantity", "part_quantity_error", "part_old_serial",
-  "part_old_serial_error", "part_new_serial", "part_new_serial_error", "resolve_signer",
+  "part_old_serial_error", "part_new_serial", "part_new_serial_error", "work_description",
+  "work_description_error", "work_minutes", "work_minutes_error", "resolve_signer",
   "resolve_signer_error", "resolve_satisfaction", "resolve_satisfaction_error",
   "resolve_summary", "schedule_due", "schedule_due_error", "revisit_solved",
   "revisit_satisfaction", "revisit_satisfaction_error", "revisit_comment", "close_summary",
@@ -127,6 +142,8 @@ fc_case_page_get_field (FcCasePage *self,
   GObject *child;
 
   g_return_val_if_fail (FC_IS_CASE_PAGE (self), NULL);
+  if (g_str_equal (field_id, "cancel_reason"))
+    return self->cancel_dialog != NULL ? GTK_WIDGET (self->cancel_reason) : NULL;
   child = gtk_widget_get_template_child (GTK_WIDGET (self), FC_TYPE_CASE_PAGE, field_id);
   return GTK_IS_WIDGET (child) ? GTK_WIDGET (child) : NULL;
 }
@@ -142,6 +159,8 @@ error_label (FcCasePage *self,
 
   if (g_str_equal (field_id, "signature"))
     return self->signature_error;
+  if (g_str_equal (field_id, "cancel_reason"))
+    return self->cancel_dialog != NULL ? self->cancel_error : NULL;
   row = fc_case_page_get_field (self, name);
   return row != NULL ? GTK_LABEL (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row))) : NULL;
 }
@@ -154,6 +173,8 @@ error_holder (FcCasePage *self,
 
   if (g_str_equal (field_id, "signature"))
     return GTK_WIDGET (self->signature_error);
+  if (g_str_equal (field_id, "cancel_reason"))
+    return GTK_WIDGET (error_label (self, field_id));
   return fc_case_page_get_field (self, name);
 }
 
@@ -165,6 +186,8 @@ set_field_error (FcCasePage *self,
   GtkLabel *label = error_label (self, field_id);
   GtkWidget *field = fc_case_page_get_field (self, field_id);
 
+  if (label == NULL && g_str_equal (field_id, "cancel_reason"))
+    return;   /* no dialog open: nothing to show it in */
   g_return_if_fail (label != NULL);
   gtk_label_set_text (label, message != NULL ? message : "");
   gtk_widget_set_visible (error_holder (self, field_id), message != NULL);
@@ -197,6 +220,7 @@ _fc_case_page_clear_errors (FcCasePage *self)
         set_field_error (self, field, NULL);
       }
   set_field_error (self, "signature", NULL);
+  set_field_error (self, "cancel_reason", NULL);
 }
 
 /* ---- widgets → payload ---- */
@@ -210,6 +234,7 @@ read_field (FcCasePage      *self,
   GtkWidget *w = fc_case_page_get_field (self, f->id);
   g_autofree char *text = NULL;
   g_autofree char *when = NULL;
+  gint64 number = 0;
   guint pos;
 
   g_assert (w != NULL);
@@ -240,6 +265,17 @@ read_field (FcCasePage      *self,
       pos = adw_combo_row_get_selected (ADW_COMBO_ROW (w));
       if (pos >= 1 && pos <= 5)
         json_object_set_int_member (payload, f->member, pos);
+      break;
+    case F_NUMBER:
+      /* NFKC: a Chinese input method types full-width digits (４５). */
+      text = g_strstrip (g_utf8_normalize (gtk_editable_get_text (GTK_EDITABLE (w)), -1,
+                                           G_NORMALIZE_ALL));
+      if (*text == '\0')
+        break;
+      if (g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &number, NULL))
+        json_object_set_int_member (payload, f->member, number);
+      else
+        json_object_set_string_member (payload, f->member, text);
       break;
     default:
       g_assert_not_reached ();
@@ -272,8 +308,13 @@ static void
 clear_form (FcCasePage *self,
             const Form *form)
 {
+  /* The reason goes away with its dialog; emptying it would only flash
+   * the "say why" error on the way out. */
+  if (form == &cancel_form)
+    return;
   for (int i = 0; i < MAX_FIELDS && form->fields[i].id != NULL; i++)
-    if (form->fields[i].kind == F_TEXT && !g_str_equal (form->fields[i].id, "plan_owner") &&
+    if ((form->fields[i].kind == F_TEXT || form->fields[i].kind == F_NUMBER) &&
+        !g_str_equal (form->fields[i].id, "plan_owner") &&
         !g_str_equal (form->fields[i].id, "approve_approver"))
       gtk_editable_set_text (GTK_EDITABLE (fc_case_page_get_field (self, form->fields[i].id)), "");
 }
@@ -409,7 +450,7 @@ record (FcCasePage *self,
   return TRUE;
 }
 
-static void
+static gboolean
 run_form (FcCasePage *self,
           const Form *form)
 {
@@ -419,15 +460,16 @@ run_form (FcCasePage *self,
 
   show_errors (self, form, errors);
   if (g_hash_table_size (errors) > 0 || self->case_id == NULL)
-    return;
+    return FALSE;
   if (!record (self, form, payload))
-    return;
+    return FALSE;
   clear_form (self, form);
   if (g_str_equal (form->type, FC_EV_CASE_RESOLVED))
     fc_signature_pad_clear (self->pad);
   if (g_str_equal (form->type, FC_EV_PLAN_APPROVED))
     gtk_editable_set_text (GTK_EDITABLE (fc_case_page_get_field (self, "approve_pin")), "");
   _fc_case_page_toast (self, _(form->done));
+  return TRUE;
 }
 
 static void
@@ -439,6 +481,135 @@ form_action_cb (GtkWidget  *widget,
 
   g_return_if_fail (form != NULL);
   run_form (FC_CASE_PAGE (widget), form);
+}
+
+/* ---- cancelling ---- */
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}
+
+/* The dialog belongs to the case it was opened for: showing another case
+ * (or going away) closes it without a word, writing nothing. */
+void
+_fc_case_page_forget_cancel (FcCasePage *self)
+{
+  AdwMessageDialog *dialog = self->cancel_dialog;
+
+  if (dialog == NULL)
+    return;
+  g_clear_weak_pointer (&self->cancel_dialog);
+  g_signal_handlers_disconnect_by_data (self->cancel_reason, self);
+  self->cancel_reason = NULL;
+  self->cancel_error = NULL;
+  g_signal_handlers_disconnect_by_data (dialog, self);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* The destructive button stays grey until there is a reason; once the user
+ * has typed, emptying the field again says why next to it. */
+static void
+cancel_reason_changed_cb (FcCasePage *self)
+{
+  gboolean blank = is_blank (gtk_editable_get_text (GTK_EDITABLE (self->cancel_reason)));
+
+  adw_message_dialog_set_response_enabled (self->cancel_dialog, CANCEL_RESPONSE, !blank);
+  set_field_error (self, "cancel_reason", blank ? _("Say why the case is cancelled") : NULL);
+}
+
+static void
+cancel_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    FcCasePage       *self)
+{
+  /* Enter in the field or the button: the same checks as every form, so an
+   * empty reason is refused with its error and nothing is written. */
+  if (g_str_equal (response, CANCEL_RESPONSE) && !run_form (self, &cancel_form) &&
+      gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    return;
+  _fc_case_page_forget_cancel (self);
+}
+
+static void
+cancel_reason_activated_cb (FcCasePage *self)
+{
+  adw_message_dialog_response (self->cancel_dialog, CANCEL_RESPONSE);
+}
+
+static GtkWidget *
+build_cancel_fields (FcCasePage *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *reason = adw_entry_row_new ();
+  GtkWidget *error = gtk_label_new (NULL);
+
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (reason), _("Reason for cancelling"));
+  gtk_list_box_append (GTK_LIST_BOX (list), reason);
+  gtk_label_set_xalign (GTK_LABEL (error), 0);
+  gtk_label_set_wrap (GTK_LABEL (error), TRUE);
+  gtk_widget_set_margin_start (error, 12);
+  gtk_widget_set_margin_end (error, 12);
+  gtk_widget_add_css_class (error, "error");
+  gtk_widget_add_css_class (error, "caption");
+  gtk_widget_set_visible (error, FALSE);
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_box_append (GTK_BOX (box), error);
+  self->cancel_reason = reason;
+  self->cancel_error = GTK_LABEL (error);
+  return box;
+}
+
+static void
+cancel_action_cb (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  FcCasePage *self = FC_CASE_PAGE (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwMessageDialog *dialog;
+
+  gtk_menu_button_popdown (self->more_button);
+  if (self->cancel_dialog != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->cancel_dialog));
+      return;
+    }
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                                       _("Cancel This Case?"), NULL));
+  /* Translators: %s is the case number */
+  adw_message_dialog_format_body (dialog, _("Case %s will be closed without being resolved, and "
+                                            "nothing more can be recorded on it. The reason is "
+                                            "kept in its timeline and sent to headquarters."),
+                                  fc_case_get_number (self->c));
+  adw_message_dialog_add_responses (dialog, "keep", _("_Keep Case"),
+                                    CANCEL_RESPONSE, _("Cancel _Case"), NULL);
+  adw_message_dialog_set_response_appearance (dialog, CANCEL_RESPONSE, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (dialog, CANCEL_RESPONSE, FALSE);
+  adw_message_dialog_set_default_response (dialog, "keep");
+  adw_message_dialog_set_close_response (dialog, "keep");
+  adw_message_dialog_set_extra_child (dialog, build_cancel_fields (self));
+  g_set_weak_pointer (&self->cancel_dialog, dialog);
+  g_signal_connect_swapped (self->cancel_reason, "changed",
+                            G_CALLBACK (cancel_reason_changed_cb), self);
+  g_signal_connect_swapped (self->cancel_reason, "entry-activated",
+                            G_CALLBACK (cancel_reason_activated_cb), self);
+  g_signal_connect (dialog, "response", G_CALLBACK (cancel_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+AdwMessageDialog *
+fc_case_page_get_cancel_dialog (FcCasePage *self)
+{
+  g_return_val_if_fail (FC_IS_CASE_PAGE (self), NULL);
+  return self->cancel_dialog;
 }
 
 /* ---- part lookup ---- */
@@ -571,6 +742,7 @@ _fc_case_page_class_init_forms (GtkWidgetClass *widget_class)
     gtk_widget_class_install_action (widget_class, forms[i].action, NULL, form_action_cb);
   gtk_widget_class_install_action (widget_class, "case.lookup-part", NULL, lookup_part_action_cb);
   gtk_widget_class_install_action (widget_class, "case.attach-photo", NULL, attach_photo_action_cb);
+  gtk_widget_class_install_action (widget_class, cancel_form.action, NULL, cancel_action_cb);
 }
 
 static void

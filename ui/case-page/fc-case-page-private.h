@@ -21,11 +21,18 @@ struct _FcCasePage {
   FcCaseState         shown_state;
   guint               tick_id;
   gulong              case_changed_id;
+  /* The cancel dialog while it is open (weak), and its field and error,
+   * borrowed from it: valid only while cancel_dialog is set. */
+  AdwMessageDialog   *cancel_dialog;
+  GtkWidget          *cancel_reason;
+  GtkLabel           *cancel_error;
 
   /* template children, borrowed */
   GtkLabel           *number_label;
   GtkLabel           *customer_label;
   GtkLabel           *state_label;
+  GtkMenuButton      *more_button;
+  GtkLabel           *closed_label;
   GtkLabel           *title_label;
   GtkLabel           *product_label;
   GtkLabel           *warranty_label;
@@ -47,6 +54,7 @@ void        _fc_case_page_class_init_forms (GtkWidgetClass *widget_class);
 void        _fc_case_page_init_forms       (FcCasePage *self);
 void        _fc_case_page_clear_errors     (FcCasePage *self);
 char       *_fc_case_page_dup_author       (FcCasePage *self);
+void        _fc_case_page_forget_cancel    (FcCasePage *self);
 void        _fc_case_page_toast            (FcCasePage *self,
                                             const char *message);
 

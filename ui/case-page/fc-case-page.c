@@ -216,6 +216,40 @@ update_actions (FcCasePage *self)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), actions[i].action,
                                    fc_case_rules_action_enabled (fold, actions[i].action));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "case.lookup-part", fold != NULL);
+  /* Cancelling is the menu's only entry: a case that can no longer be
+   * cancelled (closed, cancelled) is not offered the menu at all. */
+  gtk_widget_set_visible (GTK_WIDGET (self->more_button),
+                          fc_case_rules_action_enabled (fold, "case.cancel"));
+}
+
+/* A closed or cancelled case takes no more steps: say so once, above the
+ * (all disabled) forms, rather than leave the user guessing why. */
+static void
+show_closed (FcCasePage *self)
+{
+  const FcCaseFold *fold = fc_case_get_fold (self->c);
+  g_autoptr(GPtrArray) events = NULL;
+  const char *reason = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->closed_label), !fc_case_state_is_open (fold->state));
+  if (fold->state == FC_CASE_STATE_CLOSED)
+    gtk_label_set_text (self->closed_label, _("This case is closed and archived: nothing more can be recorded."));
+  if (fold->state != FC_CASE_STATE_CANCELLED)
+    return;
+  /* The reason of the cancellation that counted: the last one the fold
+   * did not mark as a conflict. */
+  events = fc_store_list_events (self->store, self->case_id, NULL);
+  for (guint i = events != NULL ? events->len : 0; i > 0 && reason == NULL; i--)
+    {
+      FcEvent *ev = g_ptr_array_index (events, i - 1);
+      if (g_str_equal (ev->type, FC_EV_CASE_CANCELLED) && !ev->conflict)
+        reason = json_object_get_string_member_with_default (ev->payload, "reason", NULL);
+    }
+  /* Translators: %s is the reason given when the case was cancelled */
+  text = reason != NULL ? g_strdup_printf (_("This case was cancelled: %s"), reason)
+                        : g_strdup (_("This case was cancelled."));
+  gtk_label_set_text (self->closed_label, text);
 }
 
 static void
@@ -270,6 +304,7 @@ _fc_case_page_reload (FcCasePage *self)
   state = fc_case_get_state (c);
   show_header (self);
   show_approval (self);
+  show_closed (self);
   update_actions (self);
   load_timeline (self);
   /* Follow the work: a step done moves the page to the next one. */
@@ -327,6 +362,7 @@ fc_case_page_dispose (GObject *object)
   FcCasePage *self = FC_CASE_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  _fc_case_page_forget_cancel (self);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   if (self->store != NULL)
     g_clear_signal_handler (&self->case_changed_id, self->store);
@@ -397,6 +433,8 @@ bind_children (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, number_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, customer_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, state_label);
+  gtk_widget_class_bind_template_child (widget_class, FcCasePage, more_button);
+  gtk_widget_class_bind_template_child (widget_class, FcCasePage, closed_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, title_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, product_label);
   gtk_widget_class_bind_template_child (widget_class, FcCasePage, warranty_label);
@@ -485,6 +523,7 @@ fc_case_page_set_case_id (FcCasePage *self,
   self->case_id = g_strdup (case_id);
   g_clear_object (&self->c);
   self->shown_state = FC_CASE_STATE_NONE;
+  _fc_case_page_forget_cancel (self);
   _fc_case_page_clear_errors (self);
   fc_signature_pad_clear (self->pad);
   if (case_id == NULL)

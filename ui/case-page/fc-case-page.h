@@ -38,6 +38,9 @@ GtkWidget          *fc_case_page_get_field        (FcCasePage *self,
 /* The error shown next to a field, or NULL. */
 const char         *fc_case_page_get_field_error  (FcCasePage *self,
                                                    const char *field_id);
+/* The "Cancel This Case?" dialog case.cancel opened, or NULL once it is
+ * closed. Its reason field is fc_case_page_get_field (self, "cancel_reason"). */
+AdwMessageDialog   *fc_case_page_get_cancel_dialog (FcCasePage *self);
 /* Stores a photo and records attachment.added (what the file chooser does). */
 gboolean            fc_case_page_attach_bytes     (FcCasePage *self,
                                                    const char *name,

@@ -57,11 +57,13 @@ static const FcCaseAction actions[] = {
   { "case.reject", FC_EV_PLAN_REJECTED },
   { "case.agree", FC_EV_CUSTOMER_AGREED },
   { "case.add-part", FC_EV_PART_REPLACED },
+  { "case.record-work", FC_EV_WORK_RECORDED },
   { "case.resolve", FC_EV_CASE_RESOLVED },
   { "case.schedule-revisit", FC_EV_REVISIT_SCHEDULED },
   { "case.record-revisit", FC_EV_REVISIT_RECORDED },
   { "case.close", FC_EV_CASE_CLOSED },
   { "case.attach-photo", FC_EV_ATTACHMENT_ADDED },
+  { "case.cancel", FC_EV_CASE_CANCELLED },
 };
 
 const FcCaseAction *
@@ -119,6 +121,33 @@ require_range (GHashTable *errors,
 
   if (value < min || value > max)
     g_hash_table_insert (errors, g_strdup (member), g_strdup (message));
+}
+
+/* An optional whole number: the form puts what it could not read as a
+ * number into the payload as text, so "4O" or "1.5" is an error here and
+ * never reaches the store as something else. */
+static void
+optional_range (GHashTable *errors,
+                JsonObject *payload,
+                const char *member,
+                gint64      min,
+                gint64      max,
+                const char *not_a_number,
+                const char *out_of_range)
+{
+  JsonNode *node = json_object_get_member (payload, member);
+  gint64 value;
+
+  if (node == NULL)
+    return;
+  if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    {
+      g_hash_table_insert (errors, g_strdup (member), g_strdup (not_a_number));
+      return;
+    }
+  value = json_node_get_int (node);
+  if (value < min || value > max)
+    g_hash_table_insert (errors, g_strdup (member), g_strdup (out_of_range));
 }
 
 static void
@@ -187,6 +216,13 @@ validate_step (GHashTable *e,
       require_text (e, p, "part_number", _("Enter or scan a part number"));
       require_range (e, p, "quantity", 1, 99, _("Between 1 and 99"));
     }
+  else if (g_str_equal (type, FC_EV_WORK_RECORDED))
+    {
+      require_text (e, p, "description", _("Describe the work done"));
+      /* The schema's range: at most a day of labour per entry. */
+      optional_range (e, p, "minutes", 0, 24 * 60, _("Enter the minutes as a whole number, e.g. 45"),
+                      _("Between 0 and 1440 minutes (24 hours)"));
+    }
   else if (g_str_equal (type, FC_EV_CASE_RESOLVED))
     {
       require_text (e, p, "signer", _("Enter the name of who signs"));
@@ -198,6 +234,8 @@ validate_step (GHashTable *e,
     require_future (e, p, "due", now_ms);
   else if (g_str_equal (type, FC_EV_REVISIT_RECORDED))
     require_range (e, p, "satisfaction", 1, 5, _("Ask the customer for a rating"));
+  else if (g_str_equal (type, FC_EV_CASE_CANCELLED))
+    require_text (e, p, "reason", _("Say why the case is cancelled"));
 }
 
 GHashTable *
