@@ -9,12 +9,16 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include <glib/gstdio.h>
+
 #include "fc-case-page.h"
+#include "fc-hq-server.h"
 #include "fc-new-case-dialog.h"
 #include "fc-preferences-window.h"
+#include "fc-sync-indicator.h"
 #include "fc-window.h"
 
-static char *opt_store, *opt_out, *opt_lang;
+static char *opt_store, *opt_out, *opt_lang, *opt_only;
 static int opt_width = 1280, opt_height = 800;
 
 static void
@@ -39,12 +43,17 @@ save (GtkWidget  *widget,
   g_autofree char *name = g_strdup_printf ("app-%s-%dx%d-%s.png", screen, opt_width, opt_height, opt_lang);
   g_autofree char *path = g_build_filename (opt_out, name, NULL);
 
-  spin_ms (600);   /* let transitions and late layouts settle */
-  snapshot = gtk_snapshot_new ();
-  w = gtk_widget_get_width (widget);
-  h = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
+  /* Let transitions and late layouts settle; on a busy machine a window
+   * may not have drawn yet (nothing to snapshot): wait for it. */
+  for (int tries = 0; node == NULL && tries < 20; tries++)
+    {
+      spin_ms (600);
+      snapshot = gtk_snapshot_new ();
+      w = gtk_widget_get_width (widget);
+      h = gtk_widget_get_height (widget);
+      gdk_paintable_snapshot (paintable, snapshot, w, h);
+      node = gtk_snapshot_free_to_node (snapshot);
+    }
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, w, h));
   if (!gdk_texture_save_to_png (texture, path))
@@ -126,6 +135,194 @@ shoot_dialogs (FcWindow  *window,
   gtk_window_destroy (GTK_WINDOW (prefs));
 }
 
+/* ---- sync: the indicator's popover and enrolment in Preferences ---- */
+
+typedef struct {
+  gboolean done;
+} Wait;
+
+static void
+enrol_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!fc_sync_client_enrol_finish (FC_SYNC_CLIENT (source), result, &error))
+    g_printerr ("enrolment: %s\n", error->message);
+  ((Wait *) user_data)->done = TRUE;
+}
+
+static void
+sync_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  fc_sync_client_sync_finish (FC_SYNC_CLIENT (source), result, NULL);
+  ((Wait *) user_data)->done = TRUE;
+}
+
+static void
+wait_for (Wait *w)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!w->done && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+shoot_popover (FcWindow   *window,
+               const char *screen)
+{
+  GtkWidget *indicator = fc_window_get_sync_indicator (window);
+  GtkMenuButton *button = GTK_MENU_BUTTON (gtk_widget_get_first_child (indicator));
+
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (button));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  spin_ms (300);   /* the indicator refreshes in an idle */
+  gtk_menu_button_popup (button);
+  /* A popover is its own surface: drawn only once mapped and sized. */
+  while ((!gtk_widget_get_mapped (popover) || gtk_widget_get_width (popover) == 0) &&
+         g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  save (popover, screen);
+  gtk_menu_button_popdown (button);
+  while (gtk_widget_get_mapped (popover) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static char *
+open_outlet_case (FcStore *store)
+{
+  g_autoptr(JsonObject) p = json_object_new ();
+  g_autoptr(GError) error = NULL;
+  char *id;
+
+  json_object_set_string_member (p, "kind", "repair");
+  json_object_set_string_member (p, "channel", "on_site");
+  json_object_set_string_member (p, "problem_type", "quality");
+  json_object_set_string_member (p, "severity", "general");
+  json_object_set_string_member (p, "description", "空调制冷差 / Air conditioner cools poorly");
+  json_object_set_string_member (p, "product_serial", "AC-24-0001");
+  json_object_set_string_member (p, "model", "KFR-35GW");
+  json_object_set_string_member (p, "outlet", "SH-01");
+  id = fc_store_open_case (store, p, "王工 Wang", &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+/* The running app's app.sync-now and app.enrol, for a window without the
+ * application: enabled as the app would have them. */
+static void
+set_app_actions (GtkWidget    *window,
+                 FcSyncClient *client)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) sync_now = g_simple_action_new ("sync-now", NULL);
+  g_autoptr(GSimpleAction) enrol = g_simple_action_new ("enrol", NULL);
+
+  g_simple_action_set_enabled (sync_now, fc_sync_client_is_enrolled (client));
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (sync_now));
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (enrol));
+  gtk_widget_insert_action_group (window, "app", G_ACTION_GROUP (group));
+}
+
+/* A device of its own (one case, outlet SH-01) and a real HQ on 127.0.0.1
+ * for the time of the pictures: not enrolled, synced, then offline with a
+ * step waiting; then the enrolment section of Preferences, with the
+ * longest error it can show (it must wrap, not be cut off). */
+static void
+shoot_sync (GSettings *settings)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fc-screenshots-hq-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "hq.db", NULL);
+  g_autofree char *device_db = g_build_filename (dir, "device.db", NULL);
+  g_autoptr(FcHqServer) hq = NULL;
+  g_autoptr(FcStore) store = NULL;
+  g_autoptr(FcSyncClient) client = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *case_id = NULL;
+  FcWindow *window;
+  FcPreferencesWindow *prefs;
+  GtkWidget *status;
+  Wait enrol = { FALSE }, sync = { FALSE }, offline = { FALSE };
+
+  g_assert_no_error (error);
+  hq = fc_hq_server_new (db, &error);
+  g_assert_no_error (error);
+  g_assert (fc_hq_server_listen_local (hq, &error) > 0);
+  url = fc_hq_server_dup_url (hq);
+  code = fc_hq_server_create_enrol_code (hq, "SH-01", NULL, &error);
+  g_assert_no_error (error);
+
+  store = fc_store_new (device_db, &error);
+  g_assert_no_error (error);
+  case_id = open_outlet_case (store);
+  client = fc_sync_client_new (store, url);
+  window = fc_window_new (NULL, store, settings);
+  gtk_window_set_default_size (GTK_WINDOW (window), opt_width, opt_height);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!fc_window_is_loaded (window))
+    g_main_context_iteration (NULL, TRUE);
+  g_object_set (window, "sync-client", client, NULL);
+  set_app_actions (GTK_WIDGET (window), client);
+  shoot_popover (window, "sync-not-enrolled");
+
+  fc_sync_client_enrol_async (client, code, "screenshots", NULL, enrol_done_cb, &enrol);
+  wait_for (&enrol);
+  fc_sync_client_sync_async (client, NULL, sync_done_cb, &sync);
+  wait_for (&sync);
+  set_app_actions (GTK_WIDGET (window), client);
+  shoot_popover (window, "sync-synced");
+
+  fc_hq_server_disconnect (hq);
+  {
+    /* One step recorded while HQ is away: it waits on the device. */
+    g_autoptr(JsonObject) p = json_object_new ();
+    g_autoptr(FcEvent) ev = NULL;
+
+    json_object_set_string_member (p, "text", "客户希望上午上门 / Customer prefers mornings");
+    ev = fc_store_record (store, case_id, FC_EV_NOTE_ADDED, p, "王工 Wang", &error);
+    g_assert_no_error (error);
+  }
+  fc_sync_client_sync_async (client, NULL, sync_done_cb, &offline);
+  wait_for (&offline);
+  shoot_popover (window, "sync-offline");
+
+  g_settings_set_string (settings, "server-url", url);
+  prefs = fc_preferences_window_new (store, settings, NULL, GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (prefs), MIN (opt_width, 560), MIN (opt_height, 720));
+  gtk_window_present (GTK_WINDOW (prefs));
+  save (GTK_WIDGET (prefs), "preferences-enrolled");
+  status = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (prefs), FC_TYPE_PREFERENCES_WINDOW,
+                                                      "enrol_status"));
+  gtk_label_set_text (GTK_LABEL (status),
+                      _("Headquarters refused this code: it is unknown, already used or expired. "
+                        "Ask headquarters for a new one."));
+  gtk_widget_remove_css_class (status, "dim-label");
+  gtk_widget_add_css_class (status, "error");
+  save (GTK_WIDGET (prefs), "preferences-enrol-error");
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  gtk_window_destroy (GTK_WINDOW (window));
+  fc_sync_client_stop (client);
+  g_clear_object (&client);
+  g_clear_object (&store);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+      {
+        g_autofree char *p = g_build_filename (dir, name, NULL);
+        g_remove (p);
+      }
+    g_rmdir (dir);
+  }
+}
+
 /* What AdwApplication would load from the resource base path. */
 static void
 load_style (void)
@@ -143,6 +340,7 @@ static const GOptionEntry entries[] = {
   { "width", 0, 0, G_OPTION_ARG_INT, &opt_width, "Window width", "PX" },
   { "height", 0, 0, G_OPTION_ARG_INT, &opt_height, "Window height", "PX" },
   { "lang", 0, 0, G_OPTION_ARG_STRING, &opt_lang, "Tag in the file names", "TAG" },
+  { "only", 0, 0, G_OPTION_ARG_STRING, &opt_only, "Only these screens (\"sync\": the dialogs, the indicator and enrolment)", "NAME" },
   { NULL }
 };
 
@@ -179,11 +377,19 @@ main (int    argc,
   gtk_window_present (GTK_WINDOW (window));
   while (!fc_window_is_loaded (window))
     g_main_context_iteration (NULL, TRUE);
+  if (g_strcmp0 (opt_only, "sync") == 0)
+    {
+      shoot_dialogs (window, store, settings);
+      gtk_window_destroy (GTK_WINDOW (window));
+      shoot_sync (settings);
+      return 0;
+    }
   save (GTK_WIDGET (window), "case-list");
   shoot_case (window, store, FC_CASE_STATE_RESPONDED, "diagnose", "case-diagnose");
   shoot_case (window, store, FC_CASE_STATE_IN_REPAIR, "resolve", "case-resolve");
   shoot_case (window, store, FC_CASE_STATE_CLOSED, "timeline", "case-timeline");
   shoot_dialogs (window, store, settings);
+  shoot_sync (settings);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

@@ -233,7 +233,7 @@ enrol_sync_offline (SyncUi *t)
   g_autofree char *token = NULL;
   g_autofree char *stored_url = NULL;
   g_autofree char *left_code = NULL;
-  g_autofree char **accels = NULL;
+  g_auto(GStrv) accels = NULL;
   g_autoptr(FcEvent) note = NULL;
   g_autoptr(FcEvent) offline_note = NULL;
   FcPreferencesWindow *prefs;

@@ -144,10 +144,11 @@ show_details (FcSyncIndicator *self,
 {
   g_autoptr(GString) when = g_string_new (NULL);
   gint64 last_success, next_attempt;
-  gboolean enrolled;
+  gboolean enrolled, handover;
 
   if (self->client == NULL)
     {
+      gtk_widget_set_visible (GTK_WIDGET (self->detail), TRUE);
       gtk_widget_set_visible (GTK_WIDGET (self->handover), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->last_sync), FALSE);
       gtk_widget_set_visible (GTK_WIDGET (self->error_detail), FALSE);
@@ -177,9 +178,11 @@ show_details (FcSyncIndicator *self,
   gtk_label_set_text (self->last_sync, when->str);
   gtk_widget_set_visible (GTK_WIDGET (self->last_sync), when->len > 0);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->handover),
-                          enrolled && last_success > 0 && self->view == FC_SYNC_VIEW_SYNCED &&
-                          fc_sync_client_get_all_at_hq (self->client));
+  handover = enrolled && last_success > 0 && self->view == FC_SYNC_VIEW_SYNCED &&
+             fc_sync_client_get_all_at_hq (self->client);
+  gtk_widget_set_visible (GTK_WIDGET (self->handover), handover);
+  /* The hand-over line says it all; the same in other words is noise. */
+  gtk_widget_set_visible (GTK_WIDGET (self->detail), !handover);
 
   gtk_label_set_text (self->error_detail, last_error != NULL ? last_error : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_detail),
