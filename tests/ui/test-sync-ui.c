@@ -12,7 +12,7 @@
 #include "fc-preferences-window.h"
 #include "fc-sync-indicator.h"
 #include "fc-ui-test-util.h"
-#include "fc-window.h"
+#include "fc-window-private.h"
 
 #define OUTLET "SH-01"
 #define WAIT_MS 30000
@@ -402,6 +402,40 @@ test_sync_only_not_enrolled (void)
   }
 }
 
+/* HQ's enrolment QR scanned in the main window: Preferences open with the
+ * address and code filled and Enrol focused; pressing it enrols. */
+static void
+scan_enrolment_qr (SyncUi *t)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *code = fc_hq_server_create_enrol_code (t->hq, OUTLET, "Wang Engineer", &error);
+  g_autofree char *qr = NULL;
+  FcPreferencesWindow *prefs;
+  GtkWidget *button;
+
+  g_assert_no_error (error);
+  qr = g_strdup_printf ("fieldcase-enrol:%s#%s", t->url, code);
+  g_assert_true (fc_scanner_submit_text (_fc_window_get_scanner (t->window), FC_SYMBOLOGY_QR, qr,
+                                         FALSE, FC_SCAN_SOURCE_MANUAL));
+  FC_SPIN_UNTIL ((prefs = find_preferences ()) != NULL, WAIT_MS);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (prefs_child (prefs, "server_row"))), ==, t->url);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (prefs_child (prefs, "enrolment_row"))), ==, code);
+  button = prefs_child (prefs, "enrol_button");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_window_get_focus (GTK_WINDOW (prefs)) == button);
+
+  g_assert_true (gtk_widget_activate (button));
+  FC_SPIN_UNTIL (fc_sync_indicator_get_view (indicator (t)) == FC_SYNC_VIEW_SYNCED, WAIT_MS);
+  g_assert_true (sync_now_enabled (t));
+}
+
+static void
+test_scan_enrolment_qr (SyncUi        *t,
+                        gconstpointer  data)
+{
+  run_in_app (t, scan_enrolment_qr);
+}
+
 static void
 test_enrol_sync_offline (SyncUi        *t,
                          gconstpointer  data)
@@ -430,6 +464,8 @@ main (int    argc,
   g_test_add ("/sync-ui/enrol-sync-offline", SyncUi, NULL, sync_ui_set_up, test_enrol_sync_offline,
               sync_ui_tear_down);
   g_test_add ("/sync-ui/bad-code", SyncUi, NULL, sync_ui_set_up, test_bad_code, sync_ui_tear_down);
+  g_test_add ("/sync-ui/scan-enrolment-qr", SyncUi, NULL, sync_ui_set_up, test_scan_enrolment_qr,
+              sync_ui_tear_down);
   g_test_add_func ("/sync-ui/sync-only-not-enrolled", test_sync_only_not_enrolled);
   return g_test_run ();
 }
