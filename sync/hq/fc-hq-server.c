@@ -438,9 +438,19 @@ handle_enrol (Request *req)
 
 typedef struct {
   JsonArray *events;   /* borrowed, nullable */
-  gint64     cursor;
+  gint64     cursor;   /* seq; 0 = the device's first pull */
+  char      *snapshot; /* a first pull under way: its cursor (owned) */
   guint      limit;
 } SyncRequest;
+
+static gboolean
+is_snapshot_cursor (const char *cursor)
+{
+  g_autofree char *case_id = NULL;
+  gint64 snapshot, seq;
+
+  return fc_hq_snapshot_cursor_parse (cursor, &snapshot, &case_id, &seq);
+}
 
 /* Checks the request's shape; answers and returns FALSE if it is wrong. */
 static gboolean
@@ -456,10 +466,12 @@ read_sync_request (Request     *req,
   JsonNode *limit = json_object_get_member (obj, "limit");
 
   out->cursor = 0;
+  out->snapshot = NULL;
   out->limit = l->default_pull;
   out->events = NULL;
   if (wrong || device_id == NULL ||
-      (cursor != NULL && *cursor != '\0' && !parse_count (cursor, &out->cursor)))
+      (cursor != NULL && *cursor != '\0' && !parse_count (cursor, &out->cursor) &&
+       !is_snapshot_cursor (cursor)))
     {
       respond_error (req, 400, "invalid_request",
                      "“device_id” must be a text and “cursor” a cursor this server gave", 0);
@@ -470,6 +482,8 @@ read_sync_request (Request     *req,
       respond_error (req, 403, "forbidden", "“device_id” is not the device of this token", 0);
       return FALSE;
     }
+  if (cursor != NULL && cursor[0] == 's')
+    out->snapshot = g_strdup (cursor);
   if (limit != NULL && !JSON_NODE_HOLDS_NULL (limit))
     {
       if (!JSON_NODE_HOLDS_VALUE (limit) || json_node_get_value_type (limit) != G_TYPE_INT64 ||
@@ -537,6 +551,30 @@ append_receipts (GString   *out,
   g_string_append (out, "],");
 }
 
+/* A first pull (no cursor yet, or a snapshot under way) goes case by case;
+ * every later one by seq. */
+static gboolean
+pull_page (FcHqServer        *self,
+           const FcHqDevice  *device,
+           const SyncRequest *sr,
+           GString           *out,
+           char             **out_cursor,
+           gboolean          *out_more,
+           guint             *out_count,
+           GError           **error)
+{
+  gint64 cursor = sr->cursor;
+
+  if (sr->snapshot != NULL || sr->cursor == 0)
+    return fc_hq_store_pull_snapshot (self->store, device, sr->snapshot, sr->limit, out,
+                                      out_cursor, out_more, out_count, error);
+  if (!fc_hq_store_pull (self->store, device, sr->cursor, sr->limit, FC_HQ_PULL_JSON_ARRAY,
+                         out, &cursor, out_more, out_count, error))
+    return FALSE;
+  *out_cursor = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
+  return TRUE;
+}
+
 static void
 handle_sync (Request *req)
 {
@@ -545,13 +583,19 @@ handle_sync (Request *req)
   g_autoptr(GPtrArray) receipts = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *obj = parse_object (req, &parser);
-  SyncRequest sr;
+  SyncRequest sr = { 0 };
+  g_autofree char *snapshot = NULL;
+  g_autofree char *cursor = NULL;
   GString *out;
-  gint64 cursor, t0;
-  gboolean more = FALSE;
+  gint64 t0;
+  gboolean more = FALSE, ok;
   guint count = 0;
 
-  if (obj == NULL || !read_sync_request (req, obj, &sr))
+  if (obj == NULL)
+    return;
+  ok = read_sync_request (req, obj, &sr);
+  snapshot = sr.snapshot;   /* freed on every path */
+  if (!ok)
     return;
   if (sr.events != NULL && json_array_get_length (sr.events) > 0)
     {
@@ -567,22 +611,22 @@ handle_sync (Request *req)
   g_string_append_c (out, '{');
   append_receipts (out, receipts);
   g_string_append (out, "\"events\":[");
-  cursor = sr.cursor;
   t0 = g_get_monotonic_time ();
-  if (sr.limit > 0 &&
-      !fc_hq_store_pull (self->store, req->device, sr.cursor, sr.limit, FC_HQ_PULL_JSON_ARRAY,
-                         out, &cursor, &more, &count, &error))
+  if (sr.limit > 0 && !pull_page (self, req->device, &sr, out, &cursor, &more, &count, &error))
     {
       g_warning ("Pull for device %s failed: %s", req->device->device_id, error->message);
       g_string_truncate (out, 0);
       g_string_append_c (out, '{');
       append_receipts (out, receipts);
       g_string_append (out, "\"events\":[");
-      cursor = sr.cursor;
+      g_clear_pointer (&cursor, g_free);
       more = TRUE;
     }
+  if (cursor == NULL)   /* nothing pulled: the cursor comes back as it was */
+    cursor = sr.snapshot != NULL ? g_strdup (sr.snapshot)
+                                 : g_strdup_printf ("%" G_GINT64_FORMAT, sr.cursor);
   g_debug ("sync: %u events pulled in %.1f ms", count, (g_get_monotonic_time () - t0) / 1000.0);
-  g_string_append_printf (out, "],\"cursor\":\"%" G_GINT64_FORMAT "\",\"more\":%s,"
+  g_string_append_printf (out, "],\"cursor\":\"%s\",\"more\":%s,"
                           "\"server_time\":%" G_GINT64_FORMAT "}", cursor,
                           more ? "true" : "false", now_ms (self));
   respond (req, 200, g_string_free (out, FALSE));

@@ -118,6 +118,30 @@ gboolean    fc_hq_store_pull           (FcHqStore        *self,
                                         guint            *out_count,
                                         GError          **error);
 
+/* A device's first pull: the cases of its scope, each with its history up
+ * to one seq (the newest when @cursor is NULL or ""), in case-id order,
+ * whole cases until @limit events are written (a case bigger than a page is
+ * split by seq). The cursor resumes the snapshot ("s<seq>:<case>[:<seq>]")
+ * or, once every case is out, is the snapshot's seq, from which
+ * fc_hq_store_pull() goes on. */
+gboolean    fc_hq_store_pull_snapshot  (FcHqStore        *self,
+                                        const FcHqDevice *device,
+                                        const char       *cursor,
+                                        guint             limit,
+                                        GString          *out,
+                                        char            **out_cursor,
+                                        gboolean         *out_more,
+                                        guint            *out_count,
+                                        GError          **error);
+char       *fc_hq_snapshot_cursor_format (gint64      snapshot,
+                                          const char *case_id,
+                                          gint64      seq);
+/* FALSE if @text is not a snapshot cursor this server could have made. */
+gboolean    fc_hq_snapshot_cursor_parse  (const char  *text,
+                                          gint64      *out_snapshot,
+                                          char       **out_case_id,
+                                          gint64      *out_seq);
+
 /* A step authored at HQ (device "hq"); see fc_hq_server_assign(). */
 FcEvent    *fc_hq_store_record         (FcHqStore  *self,
                                         const char *case_id_or_number,
