@@ -113,4 +113,17 @@ FcCase  *fc_store_case_from_row       (FcStmt *stmt);
 void     fc_store_emit_case_changed (FcStore    *self,
                                      const char *case_id);
 
+/* fc_store_apply_sync() in two halves, for a sync client that writes a
+ * page through its own connection on a worker thread: the transaction,
+ * which only appends the new events to @inserted (FcEvent*) … */
+gboolean fc_store_apply_sync_quietly (FcStore    *self,
+                                      GPtrArray  *receipts,
+                                      GPtrArray  *incoming,
+                                      const char *cursor,
+                                      GPtrArray  *inserted,
+                                      GError    **error);
+/* … and, on the thread of the store the UI watches, its clock and signals. */
+void     fc_store_announce_applied   (FcStore   *self,
+                                      GPtrArray *inserted);
+
 G_END_DECLS

@@ -502,15 +502,15 @@ emit_for (FcStore   *self,
 }
 
 gboolean
-fc_store_apply_sync (FcStore    *self,
-                     GPtrArray  *receipts,
-                     GPtrArray  *incoming,
-                     const char *cursor,
-                     GError    **error)
+fc_store_apply_sync_quietly (FcStore    *self,
+                             GPtrArray  *receipts,
+                             GPtrArray  *incoming,
+                             const char *cursor,
+                             GPtrArray  *inserted,
+                             GError    **error)
 {
-  g_autoptr(GPtrArray) inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
-
   g_return_val_if_fail (FC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (inserted != NULL, FALSE);
   if (!fc_store_tx_begin (self, error))
     return FALSE;
   if (!apply_receipts (self, receipts, error) ||
@@ -523,6 +523,32 @@ fc_store_apply_sync (FcStore    *self,
         fc_store_tx_rollback (self);
       return FALSE;
     }
+  return TRUE;
+}
+
+void
+fc_store_announce_applied (FcStore   *self,
+                           GPtrArray *inserted)
+{
+  g_return_if_fail (FC_IS_STORE (self));
+  /* Events written through another connection still move this one's
+   * clock: a step recorded next must sort after what just arrived. */
+  for (guint i = 0; i < inserted->len; i++)
+    fc_hlc_observe (&self->hlc, ((FcEvent *) g_ptr_array_index (inserted, i))->hlc);
+  emit_for (self, inserted);
+}
+
+gboolean
+fc_store_apply_sync (FcStore    *self,
+                     GPtrArray  *receipts,
+                     GPtrArray  *incoming,
+                     const char *cursor,
+                     GError    **error)
+{
+  g_autoptr(GPtrArray) inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+
+  if (!fc_store_apply_sync_quietly (self, receipts, incoming, cursor, inserted, error))
+    return FALSE;
   emit_for (self, inserted);
   return TRUE;
 }

@@ -164,6 +164,7 @@ typedef struct {
   gboolean   more;
   guint      n_skipped;    /* events HQ sent that this version cannot read */
   gint64     parse_us;     /* how long parsing took (diagnostics) */
+  gint64     parse_cpu_us; /* … of which CPU time in the parsing thread */
 } FcSyncPage;
 
 void        fc_sync_page_free           (FcSyncPage *page);

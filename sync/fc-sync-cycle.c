@@ -15,6 +15,7 @@
 #include "fc-store-private.h"
 
 #include <string.h>
+#include <time.h>
 
 typedef struct {
   gint64      t_sent;       /* monotonic µs: this round's request went out */
@@ -25,6 +26,14 @@ typedef struct {
   GHashTable *missing;      /* hashes neither here nor at HQ: their events wait */
   guint       blob_index;
   guint       rounds;
+  /* pulled pages: parsed, applied on a worker thread, one at a time */
+  gboolean    returned;     /* the task has its result: late callbacks do nothing */
+  gboolean    in_flight;    /* a request is out or its response being parsed */
+  gboolean    applying;     /* a page is being written */
+  FcSyncPage *ready;        /* parsed, waiting for the page before it */
+  FcSyncPage *applied;      /* written, its round not yet concluded */
+  char       *prefetch_cursor;  /* the cursor a pull-ahead request was sent with */
+  FcStore    *writer;       /* the connection pages are written through (worker) */
   /* reference data */
   guint       ref_index;
 } Cycle;
@@ -36,6 +45,10 @@ cycle_free (Cycle *c)
   g_clear_pointer (&c->to_send, g_ptr_array_unref);
   g_clear_pointer (&c->blobs, g_ptr_array_unref);
   g_clear_pointer (&c->missing, g_hash_table_unref);
+  g_clear_pointer (&c->ready, fc_sync_page_free);
+  g_clear_pointer (&c->applied, fc_sync_page_free);
+  g_free (c->prefetch_cursor);
+  g_clear_object (&c->writer);
   g_free (c);
 }
 
@@ -308,6 +321,16 @@ event_waits_for_blob (Cycle   *c,
   return FALSE;
 }
 
+/* CPU time of the calling thread: what a step costs, whatever else runs. */
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
 static gboolean
 has_rejection (GPtrArray *receipts)
 {
@@ -317,23 +340,48 @@ has_rejection (GPtrArray *receipts)
   return FALSE;
 }
 
-static gboolean
-apply_page (FcSyncClient *self,
-            FcSyncPage   *page,
-            GError      **error)
+/* Fails the cycle once: callbacks of a pull-ahead or a write still under
+ * way when something else failed find the task already answered. */
+static void
+cycle_fail (GTask  *task,
+            GError *error)   /* taken */
 {
-  g_autoptr(GError) local = NULL;
+  Cycle *c = g_task_get_task_data (task);
 
-  if (!fc_store_apply_sync (self->store, page->receipts, page->events, page->cursor, &local))
+  if (c->returned)
     {
-      fc_sync_error_convert (local, 0, NULL, NULL, NULL, error);
-      return FALSE;
+      g_error_free (error);
+      return;
     }
+  c->returned = TRUE;
+  g_task_return_error (task, error);
+}
+
+static gboolean
+cycle_gone (GTask *task)
+{
+  Cycle *c = g_task_get_task_data (task);
+
+  if (c->returned)
+    return TRUE;
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      c->returned = TRUE;
+      return return_if_cancelled (task);
+    }
+  return FALSE;
+}
+
+static void
+page_applied (FcSyncClient *self,
+              FcSyncPage   *page,
+              GPtrArray    *inserted)
+{
+  fc_store_announce_applied (self->store, inserted);
   self->stats.events_pushed += page->receipts->len;
   self->stats.events_pulled += page->events->len;
   /* Only a rejecting receipt changes the rejected count (a table scan). */
   _fc_sync_client_refresh_counts (self, has_rejection (page->receipts));
-  return TRUE;
 }
 
 static gboolean
@@ -356,8 +404,8 @@ after_page (GTask      *task,
   if (c->to_send->len > 0 && page->receipts->len == 0)
     {
       /* Without receipts the same events would go out for ever. */
-      g_task_return_new_error (task, FC_SYNC_ERROR, FC_SYNC_ERROR_PROTOCOL,
-                               "HQ sent no receipts for %u events", c->to_send->len);
+      cycle_fail (task, g_error_new (FC_SYNC_ERROR, FC_SYNC_ERROR_PROTOCOL,
+                                     "HQ sent no receipts for %u events", c->to_send->len));
       return;
     }
   if ((page->more || more_to_push) && round_made_progress (c, page))
@@ -366,37 +414,215 @@ after_page (GTask      *task,
     reference_next (task);
 }
 
+static void send_round (GTask *task, const char *cursor);
+static void drive (GTask *task);
+
+/* ---- writing pages ---- */
+
+typedef struct {
+  char       *path;
+  FcClock    *clock;
+  FcStore    *writer;     /* the cycle's, or NULL to open one */
+  FcSyncPage *page;       /* borrowed: the Cycle keeps it alive */
+  GPtrArray  *inserted;
+  gint64      max_pages;  /* the store's size cap, which the writer keeps too */
+  gint64      cpu_us;
+} Apply;
+
+/* PRAGMA max_page_count is per connection: a cap set on the store (to
+ * keep it from filling the device) must bind the writer as well. */
+static gint64
+store_max_pages (FcStore *store)
+{
+  g_autoptr(FcStmt) stmt = fc_stmt_prepare (fc_store_get_db (store), "PRAGMA max_page_count", NULL);
+
+  return stmt != NULL && fc_stmt_step (stmt, NULL) ? fc_stmt_int64 (stmt, 0) : 0;
+}
+
+static void
+apply_free (Apply *a)
+{
+  g_free (a->path);
+  g_clear_object (&a->clock);
+  g_clear_object (&a->writer);
+  g_clear_pointer (&a->inserted, g_ptr_array_unref);
+  g_free (a);
+}
+
+/* Worker thread: the page and its cursor in one transaction, through a
+ * connection of its own, so the UI's main loop never waits on it. */
+static void
+apply_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Apply *a = task_data;
+  GError *error = NULL;
+  gint64 cpu0 = thread_cpu_us ();
+
+  if (a->writer == NULL)
+    a->writer = fc_store_new_with_clock (a->path, a->clock, &error);
+  if (a->writer != NULL && a->max_pages > 0)
+    {
+      g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                                              a->max_pages);
+      fc_db_exec (fc_store_get_db (a->writer), sql, NULL);
+    }
+  if (a->writer == NULL ||
+      !fc_store_apply_sync_quietly (a->writer, a->page->receipts, a->page->events,
+                                    a->page->cursor, a->inserted, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  a->cpu_us = thread_cpu_us () - cpu0;
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+apply_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  Apply *a = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) local = NULL;
+  GError *error = NULL;
+
+  c->applying = FALSE;
+  if (c->writer == NULL && a->writer != NULL)
+    c->writer = g_object_ref (a->writer);
+  if (!g_task_propagate_boolean (G_TASK (result), &local))
+    {
+      fc_sync_error_convert (local, 0, NULL, NULL, NULL, &error);
+      cycle_fail (task, error);
+      return;
+    }
+  /* Written even if the cycle was cancelled meanwhile: say so. */
+  page_applied (self, c->applied, a->inserted);
+  g_debug ("Round %u: %u receipts, %u events in; parse %.0f ms (%.0f ms CPU), write %.0f ms CPU",
+           c->rounds, c->applied->receipts->len, c->applied->events->len,
+           c->applied->parse_us / 1000.0, c->applied->parse_cpu_us / 1000.0, a->cpu_us / 1000.0);
+  if (cycle_gone (task))
+    return;
+  drive (task);
+}
+
+/* While page N is written, page N+1 can already travel and be parsed (at
+ * most one ahead): only in a pull-only round, nothing of ours waiting. */
+static void
+maybe_pull_ahead (GTask      *task,
+                  FcSyncPage *page)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+
+  if (!page->more || c->to_send->len > 0 || page->events->len == 0 ||
+      fc_store_get_path (self->store) == NULL ||
+      fc_store_count_pending (self->store) > 0)
+    return;
+  g_free (c->prefetch_cursor);
+  c->prefetch_cursor = g_strdup (page->cursor);
+  c->rounds++;
+  send_round (task, page->cursor);
+}
+
+static void
+apply_start (GTask      *task,
+             FcSyncPage *page)   /* taken */
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  const char *path = fc_store_get_path (self->store);
+  g_autoptr(GTask) apply = NULL;
+  Apply *a;
+
+  g_clear_pointer (&c->applied, fc_sync_page_free);
+  c->applied = page;
+  c->applying = TRUE;
+  maybe_pull_ahead (task, page);
+  a = g_new0 (Apply, 1);
+  a->page = page;
+  a->inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  if (path == NULL || g_str_equal (path, ":memory:"))
+    {
+      /* A store only this connection sees: write it here. */
+      g_autoptr(GError) local = NULL;
+      gboolean ok = fc_store_apply_sync_quietly (self->store, page->receipts, page->events,
+                                                 page->cursor, a->inserted, &local);
+      g_autoptr(GTask) inline_task = g_task_new (self, NULL, apply_done_cb, g_object_ref (task));
+      g_task_set_task_data (inline_task, a, (GDestroyNotify) apply_free);
+      if (ok)
+        g_task_return_boolean (inline_task, TRUE);
+      else
+        g_task_return_error (inline_task, g_steal_pointer (&local));
+      return;
+    }
+  a->path = g_strdup (path);
+  a->clock = g_object_ref (fc_store_get_clock (self->store));
+  a->max_pages = store_max_pages (self->store);
+  a->writer = c->writer != NULL ? g_object_ref (c->writer) : NULL;
+  /* Not the cycle's cancellable: a write that started finishes. */
+  apply = g_task_new (self, NULL, apply_done_cb, g_object_ref (task));
+  g_task_set_source_tag (apply, apply_thread);
+  g_task_set_task_data (apply, a, (GDestroyNotify) apply_free);
+  g_task_run_in_thread (apply, apply_thread);
+}
+
+/* The next thing to do, whatever just finished: write a parsed page once
+ * the page before it is written; conclude a round once its page is written
+ * and no pull-ahead is out. */
+static void
+drive (GTask *task)
+{
+  Cycle *c = g_task_get_task_data (task);
+  g_autoptr(FcSyncPage) page = NULL;
+
+  if (c->applying)
+    return;
+  if (c->ready != NULL)
+    {
+      apply_start (task, g_steal_pointer (&c->ready));
+      return;
+    }
+  if (c->in_flight || c->applied == NULL)
+    return;
+  page = g_steal_pointer (&c->applied);
+  after_page (task, page);
+}
+
 static void
 page_parsed_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
-  FcSyncClient *self = task_client (task);
   Cycle *c = g_task_get_task_data (task);
   g_autoptr(GError) local = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(FcSyncPage) page = g_task_propagate_pointer (G_TASK (result), &local);
+  GError *error = NULL;
+  FcSyncPage *page = g_task_propagate_pointer (G_TASK (result), &local);
 
+  c->in_flight = FALSE;
   if (page == NULL)
     {
       fc_sync_error_convert (local, 0, NULL, NULL, NULL, &error);
-      g_task_return_error (task, g_steal_pointer (&error));
+      cycle_fail (task, error);
       return;
     }
-  if (return_if_cancelled (task))
-    return;
-  c->t_parsed = g_get_monotonic_time ();
-  if (!apply_page (self, page, &error))
+  if (cycle_gone (task))
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      fc_sync_page_free (page);
       return;
     }
-  g_debug ("Round %u: %u sent, %u receipts, %u events in; request %.0f ms, parse %.0f ms, "
-           "apply %.0f ms", c->rounds, c->to_send->len, page->receipts->len, page->events->len,
-           (c->t_parsed - c->t_sent - page->parse_us) / 1000.0, page->parse_us / 1000.0,
-           (g_get_monotonic_time () - c->t_parsed) / 1000.0);
-  after_page (task, page);
+  c->t_parsed = g_get_monotonic_time ();
+  g_debug ("Round %u: request %.0f ms", c->rounds,
+           (c->t_parsed - c->t_sent - page->parse_us) / 1000.0);
+  g_assert (c->ready == NULL);
+  c->ready = page;
+  drive (task);
 }
 
 static void
@@ -406,11 +632,14 @@ parse_page_thread (GTask        *task,
                    GCancellable *cancellable)
 {
   GError *error = NULL;
-  gint64 t0 = g_get_monotonic_time ();
+  gint64 t0 = g_get_monotonic_time (), cpu0 = thread_cpu_us ();
   FcSyncPage *page = fc_sync_wire_parse_page (task_data, &error);
 
   if (page != NULL)
-    page->parse_us = g_get_monotonic_time () - t0;
+    {
+      page->parse_us = g_get_monotonic_time () - t0;
+      page->parse_cpu_us = thread_cpu_us () - cpu0;
+    }
   if (page == NULL)
     g_task_return_error (task, error);
   else
@@ -430,9 +659,11 @@ sync_post_cb (GObject      *source,
 
   if (body == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      cycle_fail (task, g_steal_pointer (&error));
       return;
     }
+  if (cycle_gone (task))
+    return;
   /* A big pull is megabytes of JSON: parse it off the main thread. */
   parse = g_task_new (self, g_task_get_cancellable (task), page_parsed_cb, g_object_ref (task));
   g_task_set_source_tag (parse, parse_page_thread);
@@ -441,23 +672,34 @@ sync_post_cb (GObject      *source,
 }
 
 static void
+send_round (GTask      *task,
+            const char *cursor)
+{
+  FcSyncClient *self = task_client (task);
+  Cycle *c = g_task_get_task_data (task);
+  g_autoptr(GBytes) body = NULL;
+
+  body = fc_sync_wire_build_request (fc_store_get_device_id (self->store), cursor, c->to_send,
+                                     self->tuning.pull_limit);
+  c->t_sent = g_get_monotonic_time ();
+  c->in_flight = TRUE;
+  fc_sync_http_send_async (self, "POST", "/v1/sync", body, "application/json", FC_SYNC_HTTP_NONE,
+                           g_task_get_cancellable (task), sync_post_cb, g_object_ref (task));
+}
+
+static void
 push_batch (GTask *task)
 {
   FcSyncClient *self = task_client (task);
   Cycle *c = g_task_get_task_data (task);
   g_autofree char *cursor = fc_store_get_meta (self->store, "sync.cursor");
-  g_autoptr(GBytes) body = NULL;
 
   g_clear_pointer (&c->to_send, g_ptr_array_unref);
   c->to_send = g_ptr_array_new ();
   for (guint i = 0; i < c->batch->len; i++)
     if (!event_waits_for_blob (c, g_ptr_array_index (c->batch, i)))
       g_ptr_array_add (c->to_send, g_ptr_array_index (c->batch, i));
-  body = fc_sync_wire_build_request (fc_store_get_device_id (self->store), cursor, c->to_send,
-                                     self->tuning.pull_limit);
-  c->t_sent = g_get_monotonic_time ();
-  fc_sync_http_send_async (self, "POST", "/v1/sync", body, "application/json", FC_SYNC_HTTP_NONE,
-                           g_task_get_cancellable (task), sync_post_cb, g_object_ref (task));
+  send_round (task, cursor);
 }
 
 static void
