@@ -1,24 +1,60 @@
-/* fc-case-list-model.c: ids up front, rows on demand. */
+/* fc-case-list-model.c: ids up front (on a worker), rows on demand. */
 #include "fc-case-list-model.h"
 
 #include <gtk/gtk.h>
 
-struct _FcCaseListModel {
-  GObject      parent_instance;
+/* What the id-query workers share: a second FcStore on the same file,
+ * opened by the first worker that needs it. An FcStore (and its SQLite
+ * connection, opened NOMUTEX) must not be used by two threads at once, so
+ * one worker at a time holds @lock; the pool may run successive queries on
+ * different threads, which SQLite allows. It only ever reads: it opens a
+ * file the app's own store has already created and migrated, and the
+ * workers call nothing but queries on it. Reference-counted (GAtomicRcBox)
+ * so that a worker still running when the model goes away keeps it. */
+typedef struct {
+  GMutex   lock;
+  char    *path;     /* owned */
+  FcClock *clock;    /* owned: set to the asking thread's "now" per query */
+  FcStore *store;    /* owned, NULL until the first query */
+} Reader;
 
-  FcStore     *store;      /* owned */
-  GPtrArray   *ids;        /* owned, char*; NULL until the first reload */
-  GHashTable  *index;      /* owned, id (borrowed from ids) → position + 1 */
-  GHashTable  *cache;      /* owned, id (owned) → FcCase (owned) */
+typedef struct {
+  Reader      *reader;     /* a reference */
   FcCaseFilter filter;
   char        *assignee;   /* owned, nullable */
   char        *text;       /* owned, nullable */
-  gulong       case_changed_id;
-  gulong       changed_id;
+  gint64       now_ms;     /* the main store's clock when asked */
+} IdsQuery;
+
+typedef struct {
+  GPtrArray *ids;          /* owned, char* */
+  gboolean   store_empty;
+} IdsResult;
+
+struct _FcCaseListModel {
+  GObject       parent_instance;
+
+  FcStore      *store;      /* owned */
+  GPtrArray    *ids;        /* owned, char*; NULL until the first reload */
+  GHashTable   *index;      /* owned, id (borrowed from ids) → position + 1 */
+  GHashTable   *cache;      /* owned, id (owned) → FcCase (owned) */
+  FcCaseFilter  filter;
+  char         *assignee;   /* owned, nullable */
+  char         *text;       /* owned, nullable */
+  gboolean      store_empty;
+  Reader       *reader;     /* a reference, NULL until the first reload_async */
+  GCancellable *query_cancellable; /* owned, nullable: the newest query in flight */
+  guint         reload_idle_id;    /* a store change waiting to reload */
+  gboolean      background;        /* store changes reload on a worker */
+  gulong        case_changed_id;
+  gulong        changed_id;
 };
 
 enum { PROP_0, PROP_STORE, PROP_LOADED, N_PROPS };
 static GParamSpec *properties[N_PROPS];
+
+enum { SIGNAL_RELOADED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 static void list_model_iface_init (GListModelInterface *iface);
 
@@ -93,6 +129,32 @@ rebuild_index (FcCaseListModel *self)
     g_hash_table_insert (self->index, g_ptr_array_index (self->ids, i), GUINT_TO_POINTER (i + 1));
 }
 
+static gboolean
+reload_idle_cb (gpointer data)
+{
+  FcCaseListModel *self = data;
+
+  self->reload_idle_id = 0;
+  fc_case_list_model_reload_async (self, NULL, NULL, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* A sync batch or a recorded step emits a burst of signals: in the
+ * background they become one query, run once the burst is over, off the
+ * main thread. */
+static void
+schedule_reload (FcCaseListModel *self)
+{
+  if (self->ids == NULL || self->reload_idle_id != 0)
+    return;
+  if (!self->background)
+    {
+      fc_case_list_model_reload (self, NULL);
+      return;
+    }
+  self->reload_idle_id = g_idle_add_full (G_PRIORITY_DEFAULT, reload_idle_cb, self, NULL);
+}
+
 /* A known case changed: its row is read again. A new one needs the query. */
 static void
 store_case_changed_cb (FcStore         *store,
@@ -105,19 +167,124 @@ store_case_changed_cb (FcStore         *store,
     return;
   if (pos == GTK_INVALID_LIST_POSITION)
     {
-      fc_case_list_model_reload (self, NULL);
+      schedule_reload (self);
       return;
     }
   g_hash_table_remove (self->cache, case_id);
   g_list_model_items_changed (G_LIST_MODEL (self), pos, 1, 1);
 }
 
+/* Order or membership may have changed (a new step, a sync, a policy). */
 static void
 store_changed_cb (FcStore         *store,
                   FcCaseListModel *self)
 {
-  if (self->ids != NULL)
-    fc_case_list_model_reload (self, NULL);
+  schedule_reload (self);
+}
+
+/* ---- the id query, on a worker ---- */
+
+static void
+reader_clear (gpointer data)
+{
+  Reader *reader = data;
+
+  g_clear_object (&reader->store);
+  g_clear_object (&reader->clock);
+  g_free (reader->path);
+  g_mutex_clear (&reader->lock);
+}
+
+static void
+reader_unref (Reader *reader)
+{
+  g_atomic_rc_box_release_full (reader, reader_clear);
+}
+
+static void
+ids_query_free (gpointer data)
+{
+  IdsQuery *q = data;
+
+  reader_unref (q->reader);
+  g_free (q->assignee);
+  g_free (q->text);
+  g_free (q);
+}
+
+static void
+ids_result_free (gpointer data)
+{
+  IdsResult *r = data;
+
+  g_clear_pointer (&r->ids, g_ptr_array_unref);
+  g_free (r);
+}
+
+/* The store has no case at all (not merely none for this filter). */
+static gboolean
+store_has_no_case (FcStore *store)
+{
+  FcCaseQuery all = { .filter = FC_CASE_FILTER_ALL, .limit = 1 };
+  g_autoptr(GPtrArray) ids = fc_store_query_case_ids (store, &all, NULL);
+
+  return ids != NULL && ids->len == 0;
+}
+
+static FcCaseQuery
+make_query (FcCaseFilter filter,
+            const char  *assignee,
+            const char  *text)
+{
+  FcCaseQuery query = { 0 };
+
+  query.filter = filter;
+  /* "My visits today" is the only filter about one engineer. */
+  query.assignee = filter == FC_CASE_FILTER_TODAY ? assignee : NULL;
+  query.text = text;
+  return query;
+}
+
+/* On a worker thread. */
+static void
+query_ids_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  IdsQuery *q = task_data;
+  Reader *reader = q->reader;
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&reader->lock);
+  g_autoptr(GError) error = NULL;
+  FcCaseQuery query = make_query (q->filter, q->assignee, q->text);
+  IdsResult *result;
+  GPtrArray *ids;
+
+  /* Superseded while it waited for the connection: not worth running. A
+   * query already running is not interrupted; its ids are dropped. */
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (reader->store == NULL)
+    {
+      reader->store = fc_store_new_with_clock (reader->path, reader->clock, &error);
+      if (reader->store == NULL)
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  /* The same "now" as the main store's (at-risk and today depend on it). */
+  fc_clock_set_fixed_ms (reader->clock, q->now_ms);
+  ids = fc_store_query_case_ids (reader->store, &query, &error);
+  if (ids == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  result = g_new0 (IdsResult, 1);
+  result->ids = ids;
+  result->store_empty = ids->len == 0 && store_has_no_case (reader->store);
+  g_task_return_pointer (task, result, ids_result_free);
 }
 
 static void
@@ -138,6 +305,10 @@ fc_case_list_model_dispose (GObject *object)
 {
   FcCaseListModel *self = FC_CASE_LIST_MODEL (object);
 
+  g_clear_handle_id (&self->reload_idle_id, g_source_remove);
+  if (self->query_cancellable != NULL)
+    g_cancellable_cancel (self->query_cancellable);
+  g_clear_object (&self->query_cancellable);
   if (self->store != NULL)
     {
       g_clear_signal_handler (&self->case_changed_id, self->store);
@@ -157,6 +328,7 @@ fc_case_list_model_finalize (GObject *object)
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->assignee, g_free);
   g_clear_pointer (&self->text, g_free);
+  g_clear_pointer (&self->reader, reader_unref);
   G_OBJECT_CLASS (fc_case_list_model_parent_class)->finalize (object);
 }
 
@@ -217,6 +389,11 @@ fc_case_list_model_class_init (FcCaseListModelClass *klass)
     g_param_spec_boolean ("loaded", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* A reload's ids are in (both halves of the swap, see apply_ids). */
+  signals[SIGNAL_RELOADED] =
+    g_signal_new ("reloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -256,35 +433,163 @@ fc_case_list_model_set_query (FcCaseListModel *self,
   self->text = (text != NULL && *text != '\0') ? g_strdup (text) : NULL;
 }
 
+/* The new ids replace the old ones. Not as one items-changed (0, old, new):
+ * GTK 4.8's list view, when a change removes a row it tracks (the one at
+ * the top, the focused one, the selected one), looks for it among every
+ * added row by reading each, and GtkSingleSelection does the same for its
+ * selected row: 92,000 SQLite reads, seconds of frozen window on a 100k
+ * store (tests/bench/bench-list-stall). Removing all, then adding all, in
+ * the same main-loop iteration costs neither search, and no frame is drawn
+ * in between, so the list never shows empty. "reloaded" follows. */
+static void
+apply_ids (FcCaseListModel *self,
+           GPtrArray       *ids,
+           gboolean         store_empty)
+{
+  gboolean was_loaded = self->ids != NULL;
+  guint old_n = was_loaded ? self->ids->len : 0;
+
+  g_clear_pointer (&self->ids, g_ptr_array_unref);
+  g_hash_table_remove_all (self->index);
+  g_hash_table_remove_all (self->cache);
+  self->ids = g_ptr_array_new_with_free_func (g_free);
+  if (old_n > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+  g_ptr_array_unref (self->ids);
+  self->ids = ids;
+  self->store_empty = store_empty;
+  rebuild_index (self);
+  if (self->ids->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->ids->len);
+  if (!was_loaded)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  g_signal_emit (self, signals[SIGNAL_RELOADED], 0);
+}
+
+/* A newer query makes the one in flight moot: it must never land late. */
+static void
+supersede_query (FcCaseListModel *self)
+{
+  g_clear_handle_id (&self->reload_idle_id, g_source_remove);
+  if (self->query_cancellable != NULL)
+    g_cancellable_cancel (self->query_cancellable);
+  g_clear_object (&self->query_cancellable);
+}
+
 gboolean
 fc_case_list_model_reload (FcCaseListModel *self,
                            GError         **error)
 {
-  FcCaseQuery query = { 0 };
-  g_autoptr(GPtrArray) ids = NULL;
-  guint old_n, new_n;
-  gboolean was_loaded;
+  FcCaseQuery query;
+  GPtrArray *ids;
 
   g_return_val_if_fail (FC_IS_CASE_LIST_MODEL (self), FALSE);
 
-  query.filter = self->filter;
-  /* "My visits today" is the only filter about one engineer. */
-  query.assignee = self->filter == FC_CASE_FILTER_TODAY ? self->assignee : NULL;
-  query.text = self->text;
+  supersede_query (self);
+  query = make_query (self->filter, self->assignee, self->text);
   ids = fc_store_query_case_ids (self->store, &query, error);
   if (ids == NULL)
     return FALSE;
-  was_loaded = self->ids != NULL;
-  old_n = was_loaded ? self->ids->len : 0;
-  g_clear_pointer (&self->ids, g_ptr_array_unref);
-  self->ids = g_steal_pointer (&ids);
-  new_n = self->ids->len;
-  rebuild_index (self);
-  g_hash_table_remove_all (self->cache);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, new_n);
-  if (!was_loaded)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
+  apply_ids (self, ids, ids->len == 0 && store_has_no_case (self->store));
   return TRUE;
+}
+
+/* Main thread: the worker's answer. */
+static void
+ids_ready_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  FcCaseListModel *self = FC_CASE_LIST_MODEL (source);
+  g_autoptr(GTask) outer = user_data;
+  g_autoptr(GError) error = NULL;
+  IdsResult *ids;
+
+  if (g_task_get_cancellable (G_TASK (result)) == self->query_cancellable)
+    g_clear_object (&self->query_cancellable);
+  /* A superseded query's GTask reports G_IO_ERROR_CANCELLED here even if its
+   * worker had finished: that is what keeps it from being applied late. */
+  ids = g_task_propagate_pointer (G_TASK (result), &error);
+  if (ids == NULL)
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (outer))
+    {
+      ids_result_free (ids);
+      return;
+    }
+  apply_ids (self, g_steal_pointer (&ids->ids), ids->store_empty);
+  ids_result_free (ids);
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+fc_case_list_model_reload_async (FcCaseListModel    *self,
+                                 GCancellable       *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer            user_data)
+{
+  g_autoptr(GTask) outer = NULL;
+  g_autoptr(GTask) task = NULL;
+  IdsQuery *q;
+
+  g_return_if_fail (FC_IS_CASE_LIST_MODEL (self));
+
+  outer = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (outer, fc_case_list_model_reload_async);
+  supersede_query (self);
+  if (self->reader == NULL)
+    {
+      self->reader = g_atomic_rc_box_new0 (Reader);
+      g_mutex_init (&self->reader->lock);
+      self->reader->path = g_strdup (fc_store_get_path (self->store));
+      self->reader->clock = fc_clock_new ();
+    }
+  q = g_new0 (IdsQuery, 1);
+  q->reader = g_atomic_rc_box_acquire (self->reader);
+  q->filter = self->filter;
+  q->assignee = g_strdup (self->assignee);
+  q->text = g_strdup (self->text);
+  q->now_ms = fc_clock_now_ms (fc_store_get_clock (self->store));
+
+  self->query_cancellable = g_cancellable_new ();
+  task = g_task_new (self, self->query_cancellable, ids_ready_cb, g_steal_pointer (&outer));
+  g_task_set_source_tag (task, query_ids_thread);
+  g_task_set_task_data (task, q, ids_query_free);
+  g_task_run_in_thread (task, query_ids_thread);
+}
+
+gboolean
+fc_case_list_model_reload_finish (FcCaseListModel *self,
+                                  GAsyncResult    *result,
+                                  GError         **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+fc_case_list_model_is_reloading (FcCaseListModel *self)
+{
+  g_return_val_if_fail (FC_IS_CASE_LIST_MODEL (self), FALSE);
+  return self->query_cancellable != NULL || self->reload_idle_id != 0;
+}
+
+void
+fc_case_list_model_set_background (FcCaseListModel *self,
+                                   gboolean         background)
+{
+  g_return_if_fail (FC_IS_CASE_LIST_MODEL (self));
+  self->background = background;
+}
+
+gboolean
+fc_case_list_model_is_store_empty (FcCaseListModel *self)
+{
+  g_return_val_if_fail (FC_IS_CASE_LIST_MODEL (self), FALSE);
+  return self->store_empty;
 }
 
 gboolean

@@ -1,7 +1,12 @@
 /* fc-case-list.c: filters and search over the lazy case model.
  *
  * The query runs only when fc_case_list_load() is called, so the window can
- * appear before any SQL touches the case table.
+ * appear before any SQL touches the case table. What the engineer does here
+ * — typing a search, picking a filter — and what the store does (a sync,
+ * a recorded step) reloads on a worker (issue #4: the id query takes ~50 ms
+ * on 100k cases); the old rows stay until the new ones arrive. The
+ * programmatic fc_case_list_set_filter/set_search keep reloading at once,
+ * because their callers (the window's commands) use the result on return.
  */
 #include "fc-case-list.h"
 
@@ -19,7 +24,9 @@ struct _FcCaseList {
   FcCaseListModel    *model;       /* owned */
   GtkSingleSelection *selection;   /* owned */
   char               *selected_id; /* owned, nullable */
+  GCancellable       *cancellable; /* owned: cancelled in dispose */
   gboolean            loaded;
+  gboolean            reload_now;  /* set_filter: the dropdown's reload is synchronous */
 
   /* template children, borrowed */
   GtkSearchEntry     *search_entry;
@@ -51,21 +58,13 @@ current_filter (FcCaseList *self)
   return pos < G_N_ELEMENTS (filter_by_position) ? filter_by_position[pos] : FC_CASE_FILTER_OPEN;
 }
 
-/* An empty store gets the offer of demo data; an empty filter does not. */
-static gboolean
-store_is_empty (FcCaseList *self)
-{
-  FcCaseQuery all = { .filter = FC_CASE_FILTER_ALL, .limit = 1 };
-  g_autoptr(GPtrArray) ids = fc_store_query_case_ids (self->store, &all, NULL);
-
-  return ids != NULL && ids->len == 0;
-}
-
+/* An empty store gets the offer of demo data; an empty filter does not.
+ * (The model found out along with the ids, off the main thread.) */
 static void
 show_empty (FcCaseList *self,
             const char *description)
 {
-  gboolean empty_store = store_is_empty (self);
+  gboolean empty_store = fc_case_list_model_is_store_empty (self->model);
 
   adw_status_page_set_title (self->empty_page, empty_store ? _("No Cases Yet") : _("No Cases"));
   adw_status_page_set_description (self->empty_page,
@@ -87,26 +86,88 @@ reselect (FcCaseList *self)
 }
 
 static void
-reload (FcCaseList *self)
+show_rows (FcCaseList *self)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *engineer = g_settings_get_string (self->settings, "engineer-name");
-
-  if (!self->loaded)
+  if (!self->loaded || !fc_case_list_model_is_loaded (self->model))
     return;
-  fc_case_list_model_set_query (self->model, current_filter (self), engineer,
-                                gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
-  if (!fc_case_list_model_reload (self->model, &error))
-    {
-      show_empty (self, error->message);
-      return;
-    }
-  reselect (self);
   g_debug ("case list: %u cases", g_list_model_get_n_items (G_LIST_MODEL (self->model)));
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) == 0)
     show_empty (self, _("No case matches this filter."));
   else
     gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+/* A reload's rows are all in: the page follows (not on each half of the
+ * swap, or the stack would flip to "empty" and back). */
+static void
+reloaded_cb (FcCaseListModel *model,
+             FcCaseList      *self)
+{
+  reselect (self);
+  show_rows (self);
+}
+
+/* Whatever changed the rows (a reload, a case's row read again): the
+ * selection is kept by case id. Connected (after) to the selection model,
+ * so it runs once the selection and the list view have taken the change
+ * in. */
+static void
+rows_changed_cb (GListModel *selection,
+                 guint       position,
+                 guint       removed,
+                 guint       added,
+                 FcCaseList *self)
+{
+  reselect (self);
+}
+
+static void
+set_query (FcCaseList *self)
+{
+  g_autofree char *engineer = g_settings_get_string (self->settings, "engineer-name");
+
+  fc_case_list_model_set_query (self->model, current_filter (self), engineer,
+                                gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+}
+
+static void
+reload_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(FcCaseList) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (fc_case_list_model_reload_finish (FC_CASE_LIST_MODEL (source), result, &error))
+    return;   /* reloaded_cb has shown them */
+  /* Superseded by a newer query, or the list is going away. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  show_empty (self, error->message);
+}
+
+/* Off the main thread; the old rows stay until the new ones are in. */
+static void
+reload (FcCaseList *self)
+{
+  if (!self->loaded)
+    return;
+  set_query (self);
+  fc_case_list_model_reload_async (self->model, self->cancellable, reload_done_cb,
+                                   g_object_ref (self));
+}
+
+/* Here and now, for callers that use the rows on return. */
+static void
+reload_sync (FcCaseList *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!self->loaded)
+    return;
+  set_query (self);
+  if (!fc_case_list_model_reload (self->model, &error))
+    show_empty (self, error->message);
 }
 
 static void
@@ -125,7 +186,10 @@ filter_selected_cb (GtkDropDown *dropdown,
 
   if (id != NULL && self->settings != NULL)
     g_settings_set_string (self->settings, "last-filter", id);
-  reload (self);
+  if (self->reload_now)
+    reload_sync (self);
+  else
+    reload (self);
 }
 
 static void
@@ -181,9 +245,14 @@ setup_list (FcCaseList *self)
   guint pos = fc_ui_vocab_position (FC_UI_VOCAB_FILTER, last);
 
   self->model = fc_case_list_model_new (self->store);
+  fc_case_list_model_set_background (self->model, TRUE);
+  g_signal_connect (self->model, "reloaded", G_CALLBACK (reloaded_cb), self);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  /* After every other handler, the list view's included: selecting from
+   * inside its items-changed would show it positions it has not seen. */
+  g_signal_connect_after (self->selection, "items-changed", G_CALLBACK (rows_changed_cb), self);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
@@ -210,6 +279,11 @@ fc_case_list_dispose (GObject *object)
 {
   FcCaseList *self = FC_CASE_LIST (object);
 
+  g_cancellable_cancel (self->cancellable);
+  if (self->selection != NULL)
+    g_signal_handlers_disconnect_by_func (self->selection, rows_changed_cb, self);
+  if (self->model != NULL)
+    g_signal_handlers_disconnect_by_func (self->model, reloaded_cb, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), FC_TYPE_CASE_LIST);
   fc_ui_unparent_children (GTK_WIDGET (self));
   g_clear_object (&self->selection);
@@ -225,6 +299,7 @@ fc_case_list_finalize (GObject *object)
   FcCaseList *self = FC_CASE_LIST (object);
 
   g_free (self->selected_id);
+  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (fc_case_list_parent_class)->finalize (object);
 }
 
@@ -290,6 +365,7 @@ static void
 fc_case_list_init (FcCaseList *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }
 
 GtkWidget *
@@ -324,7 +400,17 @@ fc_case_list_set_filter (FcCaseList *self,
 
   g_return_if_fail (FC_IS_CASE_LIST (self));
   g_return_if_fail (pos != GTK_INVALID_LIST_POSITION);
+  /* The caller (a command: "show open cases", a case just created) uses
+   * the rows on return, so this reload is synchronous, even when the
+   * dropdown is already there. */
+  if (gtk_drop_down_get_selected (self->filter_dropdown) == pos)
+    {
+      reload_sync (self);
+      return;
+    }
+  self->reload_now = TRUE;
   gtk_drop_down_set_selected (self->filter_dropdown, pos);
+  self->reload_now = FALSE;
 }
 
 void
@@ -334,7 +420,7 @@ fc_case_list_set_search (FcCaseList *self,
   g_return_if_fail (FC_IS_CASE_LIST (self));
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
   /* search-changed is delayed; the caller wants the result now. */
-  reload (self);
+  reload_sync (self);
 }
 
 gboolean
@@ -345,6 +431,15 @@ fc_case_list_select_case (FcCaseList *self,
 
   g_return_val_if_fail (FC_IS_CASE_LIST (self), FALSE);
   pos = fc_case_list_model_find (self->model, case_id);
+  if (pos == GTK_INVALID_LIST_POSITION && fc_case_list_model_is_reloading (self->model))
+    {
+      /* Not listed yet, but a reload is on its way (a case just recorded):
+       * open it now; rows_changed_cb selects its row when the ids land. */
+      g_free (self->selected_id);
+      self->selected_id = g_strdup (case_id);
+      g_signal_emit (self, signals[SIGNAL_CASE_ACTIVATED], 0, self->selected_id);
+      return TRUE;
+    }
   if (pos == GTK_INVALID_LIST_POSITION)
     return FALSE;
   list_activate_cb (self->list_view, pos, self);
