@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 
 #include "fc-camera-view.h"
+#include "fc-ui-actionables.h"
 #include "fc-scan-route.h"
 
 struct _FcReturnsDesk {
@@ -596,31 +597,12 @@ fc_returns_desk_get_items (FcReturnsDesk *self)
   return G_LIST_MODEL (self->items);
 }
 
-/* GTK 4.8 leaves buttons of class actions insensitive after their widget
- * was unrooted and rooted again (moved to another page or window): name
- * each action again so its button looks it up afresh. */
-static void
-renew_actionables (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_ACTIONABLE (child) && gtk_actionable_get_action_name (GTK_ACTIONABLE (child)))
-        {
-          g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)));
-
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), NULL);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), name);
-        }
-      renew_actionables (child);
-    }
-}
-
 static void
 fc_returns_desk_root (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (fc_returns_desk_parent_class)->root (widget);
-  renew_actionables (widget);
+  /* GTK 4.8 leaves class-action buttons insensitive after a re-root. */
+  fc_ui_renew_actionables (widget);
 }
 
 /* The app's scanner serves whichever page is on screen. */

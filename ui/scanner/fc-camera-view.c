@@ -4,6 +4,8 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "fc-ui-actionables.h"
+
 struct _FcCameraView {
   GtkWidget         parent_instance;
 
@@ -120,31 +122,12 @@ fc_camera_view_get_scanner (FcCameraView *self)
   return self->scanner;
 }
 
-/* GTK 4.8 leaves buttons of class actions insensitive after their widget
- * was unrooted and rooted again (moved to another page or window): name
- * each action again so its button looks it up afresh. */
-static void
-renew_actionables (GtkWidget *widget)
-{
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      if (GTK_IS_ACTIONABLE (child) && gtk_actionable_get_action_name (GTK_ACTIONABLE (child)))
-        {
-          g_autofree char *name = g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)));
-
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), NULL);
-          gtk_actionable_set_action_name (GTK_ACTIONABLE (child), name);
-        }
-      renew_actionables (child);
-    }
-}
-
 static void
 fc_camera_view_root (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (fc_camera_view_parent_class)->root (widget);
-  renew_actionables (widget);
+  /* GTK 4.8 leaves class-action buttons insensitive after a re-root. */
+  fc_ui_renew_actionables (widget);
 }
 
 static void
