@@ -643,6 +643,140 @@ test_customers_reach_hq (Fixture       *f,
   g_assert_cmpstr (fc_case_get_customer_name (at_hq), ==, "Zhang San");
 }
 
+
+/* ---- pulled pages are written off the main thread ---- */
+
+typedef struct {
+  GThread      *main_thread;
+  guint         n_changed;
+  gboolean      elsewhere;    /* a signal came on another thread */
+  FcStore      *store;
+  char         *case_id;      /* where the idle records a step mid-pull */
+  FcEvent      *recorded;
+} PullWatch;
+
+static void
+pull_changed_cb (FcStore   *store,
+                 PullWatch *w)
+{
+  w->n_changed++;
+  w->elsewhere = w->elsewhere || g_thread_self () != w->main_thread;
+}
+
+/* The engineer records a step while the first pull is under way. */
+static gboolean
+record_mid_pull_cb (gpointer data)
+{
+  PullWatch *w = data;
+
+  w->recorded = fc_test_record (w->store, w->case_id, FC_EV_NOTE_ADDED, "wang");
+  return G_SOURCE_REMOVE;
+}
+
+static gchar *
+projections_of (FcStore *store)
+{
+  g_autoptr(FcStmt) stmt = fc_stmt_prepare (fc_store_get_db (store),
+                                            "SELECT id, state, n_events, last_hlc, n_conflicts "
+                                            "FROM cases ORDER BY id", NULL);
+  GString *out = g_string_new (NULL);
+
+  while (fc_stmt_step (stmt, NULL))
+    g_string_append_printf (out, "%s %s %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+                            fc_stmt_text (stmt, 0), fc_stmt_text (stmt, 1), fc_stmt_int64 (stmt, 2),
+                            fc_stmt_int64 (stmt, 3), fc_stmt_int64 (stmt, 4));
+  return g_string_free (out, FALSE);
+}
+
+/* A first pull of many pages: written through the client's own connection
+ * on a worker thread, yet the store the UI watches signals on the main
+ * thread, its clock moves past what arrived (a peer an hour ahead), and a
+ * step recorded mid-pull is neither lost nor blocks the pull. */
+static void
+test_pull_written_off_main_thread (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(FcClock) ahead = fc_clock_new ();
+  g_autoptr(FcTestDevice) peer = NULL;
+  g_autofree char *own_case = NULL;
+  g_autofree char *peer_ids = NULL;
+  g_autofree char *dev_ids = NULL;
+  PullWatch w = { g_thread_self (), 0, FALSE, f->dev->store, NULL, NULL };
+  FcSyncTuning t;
+  gulong handler;
+  gint64 max_pulled, pages;
+  FcSyncStats before, after;
+
+  fc_clock_set_offset_ms (ahead, 3600 * 1000);
+  peer = fc_test_device_new (f->dir, "li", f->hq->url, ahead);
+  quiet_tuning (peer->client);
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_test_device_enrol (peer, f->hq);
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autofree char *case_id = fc_test_open_case (peer->store, "li");
+      for (guint k = 0; k < 3; k++)
+        fc_event_unref (fc_test_record (peer->store, case_id, FC_EV_NOTE_ADDED, "li"));
+    }
+  fc_test_sync_ok (peer->client);
+  own_case = fc_test_open_case (f->dev->store, "wang");
+  fc_test_sync_ok (f->dev->client);   /* pushes it; pulls the 240 in one page */
+  /* Start again on an empty device, pulling in pages of 50. */
+  g_clear_pointer (&f->dev, fc_test_device_free);
+  f->dev = fc_test_device_new (f->dir, "wang2", f->hq->url, NULL);
+  quiet_tuning (f->dev->client);
+  fc_test_device_enrol (f->dev, f->hq);
+  w.store = f->dev->store;
+  w.case_id = fc_test_open_case (f->dev->store, "wang");
+  fc_sync_client_get_tuning (f->dev->client, &t);
+  t.pull_limit = 50;
+  fc_sync_client_set_tuning (f->dev->client, &t);
+  handler = g_signal_connect (f->dev->store, "changed", G_CALLBACK (pull_changed_cb), &w);
+  before = stats_of (f->dev->client);
+  g_idle_add (record_mid_pull_cb, &w);
+  fc_test_sync_ok (f->dev->client);
+  after = stats_of (f->dev->client);
+  pages = (gint64) (after.requests - before.requests);
+
+  /* Everything of the peer's (and of the first wang's) is here, once. */
+  g_assert_cmpint (fc_test_count (f->dev->store,
+                                  "SELECT count(*) FROM events WHERE device != "
+                                  "(SELECT value FROM meta WHERE key = 'device.id')"),
+                   ==, fc_hq_server_count_events (f->hq->server) -
+                       fc_test_count (f->dev->store, "SELECT count(*) FROM events WHERE device = "
+                                      "(SELECT value FROM meta WHERE key = 'device.id')"));
+  g_assert_cmpint (fc_hq_server_count_events (f->hq->server), >=, 60 * 4 + 1);
+  g_assert_cmpint (fc_test_count (f->dev->store, "SELECT count(DISTINCT id) FROM events"), ==,
+                   fc_test_count (f->dev->store, "SELECT count(*) FROM events"));
+  g_assert_cmpint (pages, >=, 5);
+  g_assert_cmpuint (w.n_changed, >=, 5);
+  g_assert_false (w.elsewhere);
+  /* The step recorded mid-pull went to HQ in the same cycle or the next. */
+  g_assert_nonnull (w.recorded);
+  if (fc_store_count_pending (f->dev->store) > 0)
+    fc_test_sync_ok (f->dev->client);
+  g_assert_cmpint (fc_store_count_pending (f->dev->store), ==, 0);
+  /* Same events, same projections as the peer once it has caught up. */
+  fc_test_sync_ok (peer->client);
+  peer_ids = fc_test_event_ids (peer->store);
+  dev_ids = fc_test_event_ids (f->dev->store);
+  g_assert_cmpstr (dev_ids, ==, peer_ids);
+  {
+    g_autofree char *a = projections_of (peer->store);
+    g_autofree char *b = projections_of (f->dev->store);
+    g_assert_cmpstr (a, ==, b);
+  }
+  /* A step recorded now sorts after everything that arrived. */
+  max_pulled = fc_test_count (f->dev->store, "SELECT max(hlc) FROM events");
+  {
+    g_autoptr(FcEvent) next = fc_test_record (f->dev->store, w.case_id, FC_EV_NOTE_ADDED, "wang");
+    g_assert_cmpint (next->hlc, >, max_pulled);
+  }
+  g_signal_handler_disconnect (f->dev->store, handler);
+  g_clear_pointer (&w.recorded, fc_event_unref);
+  g_free (w.case_id);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -666,6 +800,7 @@ main (int   argc,
   ADD ("blobs-go-first", test_blobs_go_first);
   ADD ("reference-deltas", test_reference_deltas);
   ADD ("customers-reach-hq", test_customers_reach_hq);
+  ADD ("pull-written-off-main-thread", test_pull_written_off_main_thread);
 #undef ADD
   return g_test_run ();
 }

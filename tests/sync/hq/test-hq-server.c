@@ -777,6 +777,156 @@ test_pagination (Fixture *f, gconstpointer data)
   g_assert_cmpuint (pages, ==, 5);
 }
 
+
+/* A note on each of @case_ids, pushed by @d in one request. */
+static void
+note_each (Fixture    *f,
+           Device     *d,
+           GPtrArray  *case_ids,
+           const char *text)
+{
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(HqResponse) r = NULL;
+
+  for (guint i = 0; i < case_ids->len; i++)
+    {
+      g_autofree char *id = hq_new_uuid ();
+      g_ptr_array_add (events, hq_event_note (id, g_ptr_array_index (case_ids, i), d->device_id, text));
+    }
+  r = sync_events (f, d, "", events, 0);
+  g_assert_cmpuint (r->status, ==, 200);
+}
+
+/* A device's first pull comes case by case: each case's events together
+ * (so the device folds it once), in seq order within the case, pages no
+ * bigger than asked (a big case split), nothing missed or repeated, and
+ * what HQ stored meanwhile follows by seq. */
+static void
+test_snapshot_pull (Fixture *f, gconstpointer data)
+{
+  g_auto(Device) a = { 0 };
+  g_auto(Device) b = { 0 };
+  g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) finished = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) last_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *cursor = g_strdup ("");
+  g_autofree char *current = NULL;
+  gboolean more = TRUE, late_seen = FALSE;
+  guint pages = 0;
+  gint64 total;
+
+  enrol (f, "SH-01", NULL, &a);
+  enrol (f, "SH-01", NULL, &b);
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (cases, open_case (f, &a, "SH-01"));
+  /* Interleaved by seq: every case gets a note per round; the last case
+   * gets 20 more, more than a page holds. */
+  for (guint round = 0; round < 3; round++)
+    note_each (f, &a, cases, "round");
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, g_ptr_array_index (cases, 4));
+      note_each (f, &a, one, "big");
+    }
+  total = count_events (f);
+  g_assert_cmpint (total, ==, 5 * 2 + 5 * 3 + 20);
+
+  while (more)
+    {
+      g_autoptr(HqResponse) r = sync_events (f, &b, cursor, NULL, 7);
+      JsonArray *events = member_array (r, "events");
+      gboolean in_snapshot = cursor[0] == '\0' || cursor[0] == 's';
+
+      g_assert_cmpuint (r->status, ==, 200);
+      g_assert_cmpuint (json_array_get_length (events), <=, 7);
+      for (guint i = 0; i < json_array_get_length (events); i++)
+        {
+          JsonObject *ev = json_array_get_object_element (events, i);
+          const char *case_id = json_object_get_string_member (ev, "case_id");
+          gint64 seq = json_object_get_int_member (ev, "seq");
+          gpointer prev = g_hash_table_lookup (last_seq, case_id);
+
+          g_assert_true (g_hash_table_add (seen, g_strdup (json_object_get_string_member (ev, "id"))));
+          if (in_snapshot && g_strcmp0 (current, case_id) != 0)
+            {
+              /* A case left behind never comes back during the snapshot. */
+              if (current != NULL)
+                g_hash_table_add (finished, g_strdup (current));
+              g_assert_false (g_hash_table_contains (finished, case_id));
+              g_free (current);
+              current = g_strdup (case_id);
+            }
+          if (prev != NULL)
+            g_assert_cmpint (seq, >, *(gint64 *) prev);
+          g_hash_table_insert (last_seq, g_strdup (case_id), g_memdup2 (&seq, sizeof seq));
+          late_seen = late_seen ||
+                      g_strcmp0 (json_object_get_string_member_with_default (
+                                   json_object_get_object_member (ev, "payload"), "text", NULL),
+                                 "late") == 0;
+        }
+      more = json_object_get_boolean_member (hq_object (r), "more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (hq_object (r), "cursor"));
+      pages++;
+      if (pages == 1)
+        {
+          /* Mid-snapshot, a step on a case the snapshot already sent. */
+          g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          g_assert_true (more);
+          g_assert_true (cursor[0] == 's');
+          g_ptr_array_add (one, g_ptr_array_index (cases, 0));
+          note_each (f, &a, one, "late");
+        }
+      g_assert_cmpuint (pages, <, 20);
+    }
+  g_assert_true (late_seen);
+  g_assert_cmpuint (g_hash_table_size (seen), ==, total + 1);
+  /* 46 events in pages of at most 7: no page wasted on the way. */
+  g_assert_cmpuint (pages, <=, 9);
+  /* A cursor made from the end of it is a plain seq: no more to come. */
+  {
+    g_autoptr(HqResponse) r = sync_events (f, &b, cursor, NULL, 7);
+    g_assert_cmpuint (json_array_get_length (member_array (r, "events")), ==, 0);
+    g_assert_false (json_object_get_boolean_member (hq_object (r), "more"));
+  }
+}
+
+/* Snapshot cursors are HQ's own text: anything else is refused before
+ * anything in the request is stored. */
+static void
+test_snapshot_cursor_refused (Fixture *f, gconstpointer data)
+{
+  static const char *const bad[] = {
+    "s", "s:", "s5", "s5:", "s0:0190a1b2-0000-7000-8000-000000000000", "s-5:ab",
+    "s5:zz", "s5:ab:0", "s5:ab:x", "s5:ab:1:2", "s5:ab' OR 1=1 --", "s5:ab;DROP TABLE events",
+    "s99999999999999999999:ab", "5:ab", "S5:ab",
+  };
+  g_auto(Device) a = { 0 };
+  g_autofree char *case_id = NULL;
+  gint64 before;
+
+  enrol (f, "SH-01", NULL, &a);
+  case_id = open_case (f, &a, "SH-01");
+  before = count_events (f);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *id = hq_new_uuid ();
+      g_autoptr(HqResponse) r = NULL;
+
+      g_ptr_array_add (events, hq_event_note (id, case_id, a.device_id, "x"));
+      r = sync_events (f, &a, bad[i], events, 10);
+      g_test_message ("cursor %s", bad[i]);
+      g_assert_cmpuint (r->status, ==, 400);
+      g_assert_cmpstr (json_object_get_string_member (
+                         json_object_get_object_member (hq_object (r), "error"), "code"),
+                       ==, "invalid_request");
+      g_assert_cmpint (count_events (f), ==, before);
+    }
+}
+
 /* ---- HQ's own steps ---- */
 
 static void
@@ -950,6 +1100,8 @@ main (int argc, char **argv)
   ADD ("/hq/blobs", test_blobs);
   ADD ("/hq/blob-resume", test_blob_resume);
   ADD ("/hq/pagination", test_pagination);
+  ADD ("/hq/snapshot-pull", test_snapshot_pull);
+  ADD ("/hq/snapshot-cursor-refused", test_snapshot_cursor_refused);
   ADD ("/hq/admin-steps", test_admin_steps);
   ADD ("/hq/reference", test_reference);
   ADD ("/hq/faults", test_faults);
