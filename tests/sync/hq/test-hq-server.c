@@ -809,7 +809,7 @@ test_snapshot_pull (Fixture *f, gconstpointer data)
   g_autoptr(GPtrArray) cases = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) finished = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) last_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) last_seq = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autofree char *cursor = g_strdup ("");
   g_autofree char *current = NULL;
   gboolean more = TRUE, late_seen = FALSE;
