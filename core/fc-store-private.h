@@ -122,8 +122,13 @@ gboolean fc_store_apply_sync_quietly (FcStore    *self,
                                       const char *cursor,
                                       GPtrArray  *inserted,
                                       GError    **error);
-/* … and, on the thread of the store the UI watches, its clock and signals. */
+/* … and, on the thread of the store the UI watches, its clock and signals.
+ * A writer may empty @inserted when it holds more than
+ * FC_STORE_CASE_SIGNALS_MAX events (only "changed" is emitted then) and pass
+ * their newest HLC as @max_hlc (0 otherwise). */
+#define FC_STORE_CASE_SIGNALS_MAX 100
 void     fc_store_announce_applied   (FcStore   *self,
-                                      GPtrArray *inserted);
+                                      GPtrArray *inserted,
+                                      gint64     max_hlc);
 
 G_END_DECLS

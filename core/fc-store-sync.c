@@ -491,7 +491,7 @@ emit_for (FcStore   *self,
   g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
   /* Per-case signals for small batches; a big pull just says "changed". */
-  if (inserted->len <= 100)
+  if (inserted->len <= FC_STORE_CASE_SIGNALS_MAX)
     for (guint i = 0; i < inserted->len; i++)
       {
         FcEvent *ev = g_ptr_array_index (inserted, i);
@@ -528,11 +528,14 @@ fc_store_apply_sync_quietly (FcStore    *self,
 
 void
 fc_store_announce_applied (FcStore   *self,
-                           GPtrArray *inserted)
+                           GPtrArray *inserted,
+                           gint64     max_hlc)
 {
   g_return_if_fail (FC_IS_STORE (self));
   /* Events written through another connection still move this one's
    * clock: a step recorded next must sort after what just arrived. */
+  if (max_hlc > 0)
+    fc_hlc_observe (&self->hlc, max_hlc);
   for (guint i = 0; i < inserted->len; i++)
     fc_hlc_observe (&self->hlc, ((FcEvent *) g_ptr_array_index (inserted, i))->hlc);
   emit_for (self, inserted);

@@ -159,7 +159,8 @@ fc_sync_json_object (JsonObject *o,
 
 typedef struct {
   GPtrArray *receipts;     /* FcSyncReceipt*, owned */
-  GPtrArray *events;       /* FcEvent*, owned */
+  GPtrArray *events;       /* FcEvent*, owned; emptied once written (off the main thread) */
+  guint      n_events;     /* how many events the page brought */
   char      *cursor;       /* owned, NULL if absent */
   gboolean   more;
   guint      n_skipped;    /* events HQ sent that this version cannot read */

@@ -375,11 +375,12 @@ cycle_gone (GTask *task)
 static void
 page_applied (FcSyncClient *self,
               FcSyncPage   *page,
-              GPtrArray    *inserted)
+              GPtrArray    *inserted,
+              gint64        max_hlc)
 {
-  fc_store_announce_applied (self->store, inserted);
+  fc_store_announce_applied (self->store, inserted, max_hlc);
   self->stats.events_pushed += page->receipts->len;
-  self->stats.events_pulled += page->events->len;
+  self->stats.events_pulled += page->n_events;
   /* Only a rejecting receipt changes the rejected count (a table scan). */
   _fc_sync_client_refresh_counts (self, has_rejection (page->receipts));
 }
@@ -388,7 +389,7 @@ static gboolean
 round_made_progress (Cycle      *c,
                      FcSyncPage *page)
 {
-  return page->receipts->len > 0 || page->events->len > 0 || c->to_send->len == 0;
+  return page->receipts->len > 0 || page->n_events > 0 || c->to_send->len == 0;
 }
 
 static void
@@ -426,6 +427,7 @@ typedef struct {
   FcSyncPage *page;       /* borrowed: the Cycle keeps it alive */
   GPtrArray  *inserted;
   gint64      max_pages;  /* the store's size cap, which the writer keeps too */
+  gint64      max_hlc;    /* of the events written, when @inserted was emptied */
   gint64      cpu_us;
 } Apply;
 
@@ -476,6 +478,15 @@ apply_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
+  /* Tens of thousands of parsed events are freed here, not on the main
+   * loop; a big page is announced as one "changed", without its events. */
+  g_ptr_array_set_size (a->page->events, 0);
+  if (a->inserted->len > FC_STORE_CASE_SIGNALS_MAX)
+    {
+      for (guint i = 0; i < a->inserted->len; i++)
+        a->max_hlc = MAX (a->max_hlc, ((FcEvent *) g_ptr_array_index (a->inserted, i))->hlc);
+      g_ptr_array_set_size (a->inserted, 0);
+    }
   a->cpu_us = thread_cpu_us () - cpu0;
   g_task_return_boolean (task, TRUE);
 }
@@ -502,9 +513,9 @@ apply_done_cb (GObject      *source,
       return;
     }
   /* Written even if the cycle was cancelled meanwhile: say so. */
-  page_applied (self, c->applied, a->inserted);
+  page_applied (self, c->applied, a->inserted, a->max_hlc);
   g_debug ("Round %u: %u receipts, %u events in; parse %.0f ms (%.0f ms CPU), write %.0f ms CPU",
-           c->rounds, c->applied->receipts->len, c->applied->events->len,
+           c->rounds, c->applied->receipts->len, c->applied->n_events,
            c->applied->parse_us / 1000.0, c->applied->parse_cpu_us / 1000.0, a->cpu_us / 1000.0);
   if (cycle_gone (task))
     return;
@@ -520,7 +531,7 @@ maybe_pull_ahead (GTask      *task,
   FcSyncClient *self = task_client (task);
   Cycle *c = g_task_get_task_data (task);
 
-  if (!page->more || c->to_send->len > 0 || page->events->len == 0 ||
+  if (!page->more || c->to_send->len > 0 || page->n_events == 0 ||
       fc_store_get_path (self->store) == NULL ||
       fc_store_count_pending (self->store) > 0)
     return;

@@ -158,6 +158,7 @@ fc_sync_wire_parse_page (GBytes  *body,
   if (!parse_receipts (obj, page, error))
     return NULL;
   parse_events (obj, page);
+  page->n_events = page->events->len;
   page->cursor = read_cursor (obj);
   page->more = json_object_get_boolean_member_with_default (obj, "more", FALSE);
   if (page->more && page->cursor == NULL)

@@ -426,7 +426,28 @@ typedef struct {
   guint64 bytes_up;
   guint64 bytes_down;
   guint64 events;
+  double  stall_ms;   /* the longest the main loop went without running the probe */
 } Figure;
+
+/* A UI's main loop beside the sync: a 5 ms tick whose lateness is a stall
+ * (a frame or an input event would have waited as long). */
+#define PROBE_MS 5
+
+typedef struct {
+  gint64 last;
+  gint64 worst;
+} Probe;
+
+static gboolean
+probe_cb (gpointer data)
+{
+  Probe *p = data;
+  gint64 now = g_get_monotonic_time ();
+
+  p->worst = MAX (p->worst, now - p->last - PROBE_MS * 1000);
+  p->last = now;
+  return G_SOURCE_CONTINUE;
+}
 
 static Figure
 measure_sync (Device *d)
@@ -434,11 +455,15 @@ measure_sync (Device *d)
   FcSyncStats a, b;
   gint64 t0;
   Figure f;
+  Probe probe = { g_get_monotonic_time (), 0 };
+  guint probe_id = g_timeout_add (PROBE_MS, probe_cb, &probe);
 
   fc_sync_client_get_stats (d->client, &a);
   t0 = g_get_monotonic_time ();
   device_sync_start (d);
   wait_done (&d, 1);
+  g_source_remove (probe_id);
+  f.stall_ms = MAX (probe.worst, 0) / 1000.0;
   f.ms = (double) (d->t_done - t0) / 1000.0;
   fc_sync_client_get_stats (d->client, &b);
   f.requests = b.requests - a.requests;
@@ -467,7 +492,7 @@ median (GArray *values)
 }
 
 typedef struct {
-  GArray *ms, *requests, *up, *down, *events;
+  GArray *ms, *requests, *up, *down, *events, *stall;
 } Series;
 
 static Series
@@ -476,7 +501,7 @@ series_new (void)
   Series s = {
     g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
     g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
-    g_array_new (FALSE, FALSE, sizeof (double)),
+    g_array_new (FALSE, FALSE, sizeof (double)), g_array_new (FALSE, FALSE, sizeof (double)),
   };
   return s;
 }
@@ -485,14 +510,15 @@ static void
 series_add (Series *s,
             Figure  f)
 {
-  double v[5] = { f.ms, (double) f.requests, (double) f.bytes_up, (double) f.bytes_down,
-                  (double) f.events };
+  double v[6] = { f.ms, (double) f.requests, (double) f.bytes_up, (double) f.bytes_down,
+                  (double) f.events, f.stall_ms };
 
   g_array_append_val (s->ms, v[0]);
   g_array_append_val (s->requests, v[1]);
   g_array_append_val (s->up, v[2]);
   g_array_append_val (s->down, v[3]);
   g_array_append_val (s->events, v[4]);
+  g_array_append_val (s->stall, v[5]);
 }
 
 static void
@@ -504,18 +530,20 @@ series_print (const char *name,
 
   for (guint i = 0; i < s->ms->len; i++)
     g_string_append_printf (runs, "%s%.1f", i > 0 ? ", " : "", g_array_index (s->ms, double, i));
-  printf ("%-14s %10.1f %9.0f %10.0f %11.0f %9.0f   [%s]\n", name, median (s->ms),
-          median (s->requests), median (s->up), median (s->down), median (s->events), runs->str);
+  printf ("%-14s %10.1f %9.0f %10.0f %11.0f %9.0f %9.1f   [%s]\n", name, median (s->ms),
+          median (s->requests), median (s->up), median (s->down), median (s->events),
+          median (s->stall), runs->str);
   g_string_append_printf (json, "%s\"%s\":{\"ms\":%.1f,\"requests\":%.0f,\"bytesUp\":%.0f,"
-                          "\"bytesDown\":%.0f,\"events\":%.0f}", json->len > 1 ? "," : "", name,
-                          median (s->ms), median (s->requests), median (s->up), median (s->down),
-                          median (s->events));
+                          "\"bytesDown\":%.0f,\"events\":%.0f,\"stallMs\":%.1f}",
+                          json->len > 1 ? "," : "", name, median (s->ms), median (s->requests),
+                          median (s->up), median (s->down), median (s->events), median (s->stall));
   g_string_free (runs, TRUE);
   g_array_unref (s->ms);
   g_array_unref (s->requests);
   g_array_unref (s->up);
   g_array_unref (s->down);
   g_array_unref (s->events);
+  g_array_unref (s->stall);
 }
 
 static void
@@ -690,7 +718,7 @@ main (int   argc,
       g_array_append_val (ingest, rate);
     }
 
-  printf ("\nphase           median_ms  requests   bytes_up  bytes_down    events   [ms per run]\n");
+  printf ("\nphase           median_ms  requests   bytes_up  bytes_down    events  stall_ms   [ms per run]\n");
   series_print ("pull_initial", &pull, json);
   series_print ("push_1000", &push, json);
   series_print ("noop_sync", &noop, json);

@@ -49,6 +49,7 @@ for (const [name, a, b] of rows) {
   console.log(name.padEnd(62), fmt(a).padStart(28), fmt(b).padStart(28), `  ${(b.ms / a.ms).toFixed(2)}x`);
 }
 console.log(`HQ ingest, ${fc.ingest.devices} devices x ${fc.ingest.events_per_device} events at once: ${fc.ingest.events_per_s} events/s`);
+console.log(`longest main-loop stall on the device during the initial pull: ${fc.pull_initial.stallMs} ms (5 ms probe)`);
 const p = fc.pull_initial, n = fc.noop_sync, q = fc.push_1000;
 const check = (ok, what) => console.log(`${ok ? 'MET ' : 'MISS'}  ${what}`);
 console.log('\ntargets:');
@@ -57,4 +58,5 @@ check(p.requests <= 10, `initial pull <= 10 requests (${p.requests})`);
 check(p.bytesUp + p.bytesDown <= 2e6, `initial pull <= 2 MB on the wire (${mb(p.bytesUp + p.bytesDown)})`);
 check(q.requests <= 2, `1,000 offline events pushed in <= 2 requests (${q.requests})`);
 check(n.requests === 1 && n.bytesUp + n.bytesDown < 1024, `no-op sync one request < 1 KB (${n.requests}, ${n.bytesUp + n.bytesDown} B)`);
+check(p.stallMs <= 50, `no main-loop stall over 50 ms while syncing (${p.stallMs} ms)`);
 JS
