@@ -1224,6 +1224,9 @@ bound_port (FcHqServer *self)
   return port;
 }
 
+/* The kernel caps it at net.core.somaxconn (4096 on Debian 12). */
+#define LISTEN_BACKLOG 512
+
 guint
 fc_hq_server_listen (FcHqServer      *self,
                      const char      *address,
@@ -1232,6 +1235,7 @@ fc_hq_server_listen (FcHqServer      *self,
                      GError         **error)
 {
   g_autoptr(GSocketAddress) addr = NULL;
+  g_autoptr(GSocket) socket = NULL;
   SoupServerListenOptions options = 0;
 
   g_return_val_if_fail (FC_HQ_IS_SERVER (self), 0);
@@ -1247,7 +1251,15 @@ fc_hq_server_listen (FcHqServer      *self,
       soup_server_set_tls_certificate (self->soup, tls_certificate);
       options |= SOUP_SERVER_LISTEN_HTTPS;
     }
-  if (!soup_server_listen (self->soup, addr, options, error))
+  socket = g_socket_new (g_socket_address_get_family (addr), G_SOCKET_TYPE_STREAM,
+                         G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
+    return 0;
+  /* GLib listens with a backlog of 10: when a network comes back, dozens of
+   * devices connect at once and the rest would be reset. */
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, addr, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->soup, socket, options, error))
     return 0;
   return bound_port (self);
 }
