@@ -27,8 +27,9 @@ typedef struct {
 } IdsQuery;
 
 typedef struct {
-  GPtrArray *ids;          /* owned, char* */
-  gboolean   store_empty;
+  GPtrArray  *ids;         /* owned, char* */
+  GHashTable *index;       /* owned, id (borrowed from ids) → position + 1 */
+  gboolean    store_empty;
 } IdsResult;
 
 struct _FcCaseListModel {
@@ -36,8 +37,15 @@ struct _FcCaseListModel {
 
   FcStore      *store;      /* owned */
   GPtrArray    *ids;        /* owned, char*; NULL until the first reload */
-  GHashTable   *index;      /* owned, id (borrowed from ids) → position + 1 */
+  GHashTable   *index;      /* owned, id (borrowed from ids) → position + 1; NULL with ids */
   GHashTable   *cache;      /* owned, id (owned) → FcCase (owned) */
+  guint         n_shown;    /* what the views know of: the first n_shown of ids */
+  guint64      *asked;      /* owned: a bit per position of ids, set once get_item handed
+                             * it out (only those can have a row widget, see swap_step) */
+  gboolean      loaded;     /* a first reload has landed, all of it */
+  IdsResult    *pending;    /* owned, nullable: landed ids waiting for the old rows to go */
+  GTask        *swap_outer; /* owned, nullable: the reload being swapped in */
+  guint         swap_id;    /* the next step of a swap */
   FcCaseFilter  filter;
   char         *assignee;   /* owned, nullable */
   char         *text;       /* owned, nullable */
@@ -72,7 +80,7 @@ fc_case_list_model_get_n_items (GListModel *model)
 {
   FcCaseListModel *self = FC_CASE_LIST_MODEL (model);
 
-  return self->ids != NULL ? self->ids->len : 0;
+  return self->n_shown;
 }
 
 /* Dropping the whole cache when full is crude but cheap: a list view asks
@@ -87,6 +95,13 @@ cache_put (FcCaseListModel *self,
   g_hash_table_insert (self->cache, g_strdup (id), g_object_ref (c));
 }
 
+static gboolean
+was_asked (FcCaseListModel *self,
+           guint            position)
+{
+  return (self->asked[position / 64] >> (position % 64)) & 1;
+}
+
 static gpointer
 fc_case_list_model_get_item (GListModel *model,
                              guint       position)
@@ -96,8 +111,9 @@ fc_case_list_model_get_item (GListModel *model,
   const char *id;
   FcCase *c;
 
-  if (self->ids == NULL || position >= self->ids->len)
+  if (position >= self->n_shown)
     return NULL;
+  self->asked[position / 64] |= G_GUINT64_CONSTANT (1) << (position % 64);
   id = g_ptr_array_index (self->ids, position);
   c = g_hash_table_lookup (self->cache, id);
   if (c != NULL)
@@ -121,12 +137,64 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item = fc_case_list_model_get_item;
 }
 
-static void
-rebuild_index (FcCaseListModel *self)
+/* Id → position + 1, keys borrowed from @ids. Built where the ids are read
+ * (on the worker for reload_async): 92,000 inserts are 10–25 ms. */
+static GHashTable *
+build_index (GPtrArray *ids)
 {
-  g_hash_table_remove_all (self->index);
-  for (guint i = 0; i < self->ids->len; i++)
-    g_hash_table_insert (self->index, g_ptr_array_index (self->ids, i), GUINT_TO_POINTER (i + 1));
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (index, g_ptr_array_index (ids, i), GUINT_TO_POINTER (i + 1));
+  return index;
+}
+
+typedef struct {
+  GPtrArray  *ids;
+  GHashTable *index;
+} Retired;
+
+static void
+retired_free (gpointer data,
+              gpointer unused)
+{
+  Retired *r = data;
+
+  /* The index borrows its keys from the ids: it goes first. */
+  g_clear_pointer (&r->index, g_hash_table_unref);
+  g_clear_pointer (&r->ids, g_ptr_array_unref);
+  g_free (r);
+}
+
+/* Freeing 92,000 ids and their index takes 5–10 ms on the main thread:
+ * a big list is freed by a thread of its own. Small ones are not worth
+ * the hand-over. One thread, shared by every model, that lives as long
+ * as the process (the pool keeps what it has not freed yet reachable). */
+#define RETIRE_ON_THREAD_MIN 4096
+
+static void
+retire_ids (GPtrArray  *ids,
+            GHashTable *index)
+{
+  static GThreadPool *pool;
+  Retired *r;
+
+  if (ids == NULL)
+    {
+      g_clear_pointer (&index, g_hash_table_unref);
+      return;
+    }
+  r = g_new0 (Retired, 1);
+  r->ids = ids;
+  r->index = index;
+  if (ids->len < RETIRE_ON_THREAD_MIN)
+    {
+      retired_free (r, NULL);
+      return;
+    }
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (retired_free, NULL, 1, FALSE, NULL));
+  g_thread_pool_push (pool, r, NULL);
 }
 
 static gboolean
@@ -167,6 +235,7 @@ store_case_changed_cb (FcStore         *store,
     return;
   if (pos == GTK_INVALID_LIST_POSITION)
     {
+      /* Or listed in ids a swap has not shown yet: that swap reads it. */
       schedule_reload (self);
       return;
     }
@@ -217,7 +286,7 @@ ids_result_free (gpointer data)
 {
   IdsResult *r = data;
 
-  g_clear_pointer (&r->ids, g_ptr_array_unref);
+  retire_ids (g_steal_pointer (&r->ids), g_steal_pointer (&r->index));
   g_free (r);
 }
 
@@ -283,6 +352,7 @@ query_ids_thread (GTask        *task,
     }
   result = g_new0 (IdsResult, 1);
   result->ids = ids;
+  result->index = build_index (ids);
   result->store_empty = ids->len == 0 && store_has_no_case (reader->store);
   g_task_return_pointer (task, result, ids_result_free);
 }
@@ -309,6 +379,9 @@ fc_case_list_model_dispose (GObject *object)
   if (self->query_cancellable != NULL)
     g_cancellable_cancel (self->query_cancellable);
   g_clear_object (&self->query_cancellable);
+  /* No swap is in progress here: its GTask holds a reference. */
+  g_assert (self->swap_id == 0 && self->swap_outer == NULL);
+  g_clear_pointer (&self->pending, ids_result_free);
   if (self->store != NULL)
     {
       g_clear_signal_handler (&self->case_changed_id, self->store);
@@ -323,8 +396,8 @@ fc_case_list_model_finalize (GObject *object)
 {
   FcCaseListModel *self = FC_CASE_LIST_MODEL (object);
 
-  g_clear_pointer (&self->index, g_hash_table_unref);
-  g_clear_pointer (&self->ids, g_ptr_array_unref);
+  retire_ids (g_steal_pointer (&self->ids), g_steal_pointer (&self->index));
+  g_clear_pointer (&self->asked, g_free);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->assignee, g_free);
   g_clear_pointer (&self->text, g_free);
@@ -346,7 +419,7 @@ fc_case_list_model_get_property (GObject    *object,
       g_value_set_object (value, self->store);
       break;
     case PROP_LOADED:
-      g_value_set_boolean (value, self->ids != NULL);
+      g_value_set_boolean (value, self->loaded);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -390,7 +463,7 @@ fc_case_list_model_class_init (FcCaseListModelClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* A reload's ids are in (both halves of the swap, see apply_ids). */
+  /* A reload's ids are all in (every step of the swap, see swap_step). */
   signals[SIGNAL_RELOADED] =
     g_signal_new ("reloaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -400,7 +473,6 @@ static void
 fc_case_list_model_init (FcCaseListModel *self)
 {
   self->filter = FC_CASE_FILTER_OPEN;
-  self->index = g_hash_table_new (g_str_hash, g_str_equal);
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
 }
 
@@ -438,32 +510,197 @@ fc_case_list_model_set_query (FcCaseListModel *self,
  * the top, the focused one, the selected one), looks for it among every
  * added row by reading each, and GtkSingleSelection does the same for its
  * selected row: 92,000 SQLite reads, seconds of frozen window on a 100k
- * store (tests/bench/bench-list-stall). Removing all, then adding all, in
- * the same main-loop iteration costs neither search, and no frame is drawn
- * in between, so the list never shows empty. "reloaded" follows. */
-static void
-apply_ids (FcCaseListModel *self,
-           GPtrArray       *ids,
-           gboolean         store_empty)
-{
-  gboolean was_loaded = self->ids != NULL;
-  guint old_n = was_loaded ? self->ids->len : 0;
+ * store (tests/bench/bench-list-stall). Removing all, then adding all,
+ * costs neither search.
+ *
+ * Even so, GTK 4.8's list view keeps ~200 row widgets around its anchor:
+ * one "remove all" destroys them (20–45 ms), one "add all" builds and binds
+ * 200 new ones (30–70 ms), and the next frame measures all 200 (~100 ms).
+ * So the swap goes a few dozen rows per main-loop iteration: the old rows
+ * are removed from the end, then the new ones added from the start. Up to
+ * the first new rows (a screenful), the steps run back to back at
+ * G_PRIORITY_DEFAULT, ahead of GDK's frame clock (GDK_PRIORITY_REDRAW), so
+ * no frame shows the list half-removed or empty; the rest come one step
+ * per frame or so (a timeout below the frame clock's priority), so no frame
+ * has more than a step's rows to measure. Rows GTK never asked for have no
+ * widget: those go (or come) in one step. "reloaded" follows the last. */
+#define SWAP_ROWS_PER_STEP 40
+#define SWAP_STEP_INTERVAL_MS 20
 
-  g_clear_pointer (&self->ids, g_ptr_array_unref);
-  g_hash_table_remove_all (self->index);
+typedef enum {
+  SWAP_DONE,
+  SWAP_NEXT_NOW,         /* before the next frame */
+  SWAP_NEXT_AFTER_FRAME,
+} SwapNext;
+
+static void
+remove_shown (FcCaseListModel *self,
+              guint            from)
+{
+  guint removed = self->n_shown - from;
+
+  self->n_shown = from;
+  g_list_model_items_changed (G_LIST_MODEL (self), from, removed, 0);
+}
+
+/* Puts the pending ids in place of the (no longer shown) old ones. */
+static void
+install_pending (FcCaseListModel *self)
+{
+  IdsResult *r = g_steal_pointer (&self->pending);
+
+  g_assert (self->n_shown == 0);
+  retire_ids (g_steal_pointer (&self->ids), g_steal_pointer (&self->index));
+  self->ids = g_steal_pointer (&r->ids);
+  self->index = g_steal_pointer (&r->index);
+  self->store_empty = r->store_empty;
+  g_free (self->asked);
+  self->asked = g_new0 (guint64, self->ids->len / 64 + 1);
   g_hash_table_remove_all (self->cache);
-  self->ids = g_ptr_array_new_with_free_func (g_free);
-  if (old_n > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
-  g_ptr_array_unref (self->ids);
-  self->ids = ids;
-  self->store_empty = store_empty;
-  rebuild_index (self);
-  if (self->ids->len > 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->ids->len);
+  g_free (r);
+}
+
+static void
+finish_swap (FcCaseListModel *self)
+{
+  g_autoptr(GTask) outer = g_steal_pointer (&self->swap_outer);
+  gboolean was_loaded = self->loaded;
+
+  self->loaded = TRUE;
   if (!was_loaded)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADED]);
   g_signal_emit (self, signals[SIGNAL_RELOADED], 0);
+  /* Last: it may hold the last reference to self. */
+  if (outer != NULL)
+    g_task_return_boolean (outer, TRUE);
+}
+
+/* One step; SWAP_DONE once the new ids are all shown. */
+static SwapNext
+swap_step (FcCaseListModel *self)
+{
+  if (self->pending != NULL)
+    {
+      if (self->n_shown > 0)
+        {
+          guint from = self->n_shown;
+          guint n_asked = 0;
+
+          /* Back from the end, up to the SWAP_ROWS_PER_STEP-th row GTK has
+           * asked for; the rows it never asked for in between cost nothing. */
+          while (from > 0 && n_asked < SWAP_ROWS_PER_STEP)
+            {
+              if ((from & 63) == 0 && self->asked[from / 64 - 1] == 0)
+                {
+                  from -= 64;
+                  continue;
+                }
+              from--;
+              n_asked += was_asked (self, from);
+            }
+          remove_shown (self, from);
+          return SWAP_NEXT_NOW;
+        }
+      install_pending (self);
+    }
+  if (self->n_shown < self->ids->len)
+    {
+      guint from = self->n_shown;
+      guint added;
+
+      /* Once GTK stops asking for the last row shown, the rows after it
+       * get no widget: the rest comes in one step. */
+      if (from > 0 && !was_asked (self, from - 1))
+        added = self->ids->len - from;
+      else
+        added = MIN (SWAP_ROWS_PER_STEP, self->ids->len - from);
+      self->n_shown += added;
+      g_list_model_items_changed (G_LIST_MODEL (self), from, 0, added);
+      if (self->n_shown < self->ids->len)
+        return SWAP_NEXT_AFTER_FRAME;
+    }
+  return SWAP_DONE;
+}
+
+static gboolean swap_step_cb (gpointer data);
+
+static void
+schedule_swap_step (FcCaseListModel *self,
+                    SwapNext         next)
+{
+  if (next == SWAP_NEXT_NOW)
+    self->swap_id = g_idle_add_full (G_PRIORITY_DEFAULT, swap_step_cb, self, NULL);
+  else
+    self->swap_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, SWAP_STEP_INTERVAL_MS,
+                                        swap_step_cb, self, NULL);
+}
+
+static gboolean
+swap_step_cb (gpointer data)
+{
+  FcCaseListModel *self = data;
+  SwapNext next = swap_step (self);
+
+  self->swap_id = 0;
+  if (next != SWAP_DONE)
+    schedule_swap_step (self, next);
+  else
+    finish_swap (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A reload that will not be swapped in after all. */
+static void
+drop_swap (FcCaseListModel *self)
+{
+  g_autoptr(GTask) outer = g_steal_pointer (&self->swap_outer);
+
+  g_clear_handle_id (&self->swap_id, g_source_remove);
+  g_clear_pointer (&self->pending, ids_result_free);
+  if (outer != NULL)
+    g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Superseded");
+}
+
+/* Main thread: ids read on a worker start replacing what is shown. */
+static void
+start_swap (FcCaseListModel *self,
+            IdsResult       *result,
+            GTask           *outer)
+{
+  g_object_ref (self);   /* drop_swap may drop the last reference */
+  drop_swap (self);
+  self->pending = result;
+  self->swap_outer = outer;
+  {
+    SwapNext next = swap_step (self);
+
+    if (next != SWAP_DONE)
+      schedule_swap_step (self, next);
+    else
+      finish_swap (self);
+  }
+  g_object_unref (self);
+}
+
+/* All at once, for the synchronous reload: its caller uses the rows on
+ * return. */
+static void
+apply_now (FcCaseListModel *self,
+           GPtrArray       *ids,
+           gboolean         store_empty)
+{
+  drop_swap (self);
+  if (self->n_shown > 0)
+    remove_shown (self, 0);
+  self->pending = g_new0 (IdsResult, 1);
+  self->pending->ids = ids;
+  self->pending->index = build_index (ids);
+  self->pending->store_empty = store_empty;
+  install_pending (self);
+  self->n_shown = self->ids->len;
+  if (self->n_shown > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->n_shown);
+  finish_swap (self);
 }
 
 /* A newer query makes the one in flight moot: it must never land late. */
@@ -490,7 +727,7 @@ fc_case_list_model_reload (FcCaseListModel *self,
   ids = fc_store_query_case_ids (self->store, &query, error);
   if (ids == NULL)
     return FALSE;
-  apply_ids (self, ids, ids->len == 0 && store_has_no_case (self->store));
+  apply_now (self, ids, ids->len == 0 && store_has_no_case (self->store));
   return TRUE;
 }
 
@@ -520,9 +757,8 @@ ids_ready_cb (GObject      *source,
       ids_result_free (ids);
       return;
     }
-  apply_ids (self, g_steal_pointer (&ids->ids), ids->store_empty);
-  ids_result_free (ids);
-  g_task_return_boolean (outer, TRUE);
+  /* @outer finishes when the last step is in (or a newer one lands). */
+  start_swap (self, ids, g_steal_pointer (&outer));
 }
 
 void
@@ -574,7 +810,7 @@ gboolean
 fc_case_list_model_is_reloading (FcCaseListModel *self)
 {
   g_return_val_if_fail (FC_IS_CASE_LIST_MODEL (self), FALSE);
-  return self->query_cancellable != NULL || self->reload_idle_id != 0;
+  return self->query_cancellable != NULL || self->reload_idle_id != 0 || self->swap_id != 0;
 }
 
 void
@@ -596,7 +832,7 @@ gboolean
 fc_case_list_model_is_loaded (FcCaseListModel *self)
 {
   g_return_val_if_fail (FC_IS_CASE_LIST_MODEL (self), FALSE);
-  return self->ids != NULL;
+  return self->loaded;
 }
 
 guint
@@ -606,8 +842,12 @@ fc_case_list_model_find (FcCaseListModel *self,
   gpointer pos;
 
   g_return_val_if_fail (FC_IS_CASE_LIST_MODEL (self), GTK_INVALID_LIST_POSITION);
+  if (self->index == NULL)
+    return GTK_INVALID_LIST_POSITION;
   pos = g_hash_table_lookup (self->index, case_id);
-  return pos != NULL ? GPOINTER_TO_UINT (pos) - 1 : GTK_INVALID_LIST_POSITION;
+  /* Mid-swap, only what the views know of counts. */
+  return pos != NULL && GPOINTER_TO_UINT (pos) - 1 < self->n_shown
+    ? GPOINTER_TO_UINT (pos) - 1 : GTK_INVALID_LIST_POSITION;
 }
 
 guint
