@@ -347,6 +347,12 @@ test_revisit_not_solved_reopens (Flow          *t,
   g_assert_cmpstr (fc_case_page_get_step (t->page), ==, "diagnose");
 }
 
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
 /* The list shows the new case and opens it from a click-equivalent. */
 static void
 test_list_selects (Flow          *t,
@@ -366,6 +372,21 @@ test_list_selects (Flow          *t,
   {
     g_autofree char *filter = g_settings_get_string (t->f.settings, "last-filter");
     g_assert_cmpstr (filter, ==, "all");
+  }
+
+  /* win.filter (Alt+4) reloads on a worker: the old rows stay until the
+   * model's "reloaded". */
+  {
+    FcCaseListModel *model = fc_case_list_get_model (list);
+    guint reloaded = 0;
+    gulong id_ = g_signal_connect_swapped (model, "reloaded", G_CALLBACK (count_cb), &reloaded);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (t->window), "win.filter", "s", "returns"));
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 1);
+    FC_SPIN_UNTIL (reloaded == 1, 10000);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+    g_assert_false (fc_case_list_model_is_reloading (model));
+    g_signal_handler_disconnect (model, id_);
   }
 }
 

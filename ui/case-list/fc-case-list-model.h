@@ -7,10 +7,12 @@
  * The id query of 92,000 open cases takes about 50 ms, too long for the
  * main loop (issue #4), so fc_case_list_model_reload_async() runs it on a
  * worker thread over a second connection to the store's file (WAL lets it
- * read beside the app's writes) and swaps the new ids in on the main thread
- * (all rows removed, then all added, in one go: see apply_ids for why not
- * one items-changed), then emits "reloaded"; until then the old rows stay. Reading one row
- * takes well under a millisecond and stays on the main thread.
+ * read beside the app's writes), builds the id → position index there too,
+ * and swaps the new ids in on the main thread a few dozen rows per step
+ * (old rows removed, new ones added: see swap_step for why), then emits
+ * "reloaded"; until then the views see the old rows, or (for a few frames
+ * at the end) the first of the new ones. Reading one row takes well under
+ * a millisecond and stays on the main thread.
  */
 #pragma once
 
@@ -40,10 +42,16 @@ void             fc_case_list_model_set_query  (FcCaseListModel *self,
 gboolean         fc_case_list_model_reload     (FcCaseListModel *self,
                                                 GError         **error);
 /* Reads the ids on a worker thread; the new ids replace the old ones on the
- * main thread, in one main-loop iteration, just before @callback runs. A reload
+ * main thread, over a few main-loop iterations, and "reloaded" is emitted
+ * just before @callback runs. A reload
  * started (or fc_case_list_model_reload called) before this one lands
  * supersedes it: this one then finishes with G_IO_ERROR_CANCELLED and its
- * ids are never applied. Cancelling @cancellable does the same. The store's
+ * ids are never applied. (Once its ids have landed and are being swapped in,
+ * a newer reload_async lets the swap finish unless its own ids land first,
+ * and the synchronous reload stops it: either way it finishes with
+ * G_IO_ERROR_CANCELLED. Cancelling @cancellable then still lets the rows in,
+ * but reports G_IO_ERROR_CANCELLED.) Cancelling @cancellable before the ids
+ * land does what a newer reload does. The store's
  * "changed" and new cases start one of these when the model reloads in the
  * background (fc_case_list_model_set_background). */
 void             fc_case_list_model_reload_async  (FcCaseListModel    *self,
@@ -59,7 +67,7 @@ gboolean         fc_case_list_model_reload_finish (FcCaseListModel *self,
  * a case already listed is read again at once either way. */
 void             fc_case_list_model_set_background (FcCaseListModel *self,
                                                     gboolean         background);
-/* Whether a reload_async has not landed yet. */
+/* Whether a reload_async has not landed yet, or not all of it. */
 gboolean         fc_case_list_model_is_reloading  (FcCaseListModel *self);
 /* After a reload that found no case: whether the store has none at all
  * (the list offers demo data then, not for an empty filter). */

@@ -4,9 +4,10 @@
  * appear before any SQL touches the case table. What the engineer does here
  * — typing a search, picking a filter — and what the store does (a sync,
  * a recorded step) reloads on a worker (issue #4: the id query takes ~50 ms
- * on 100k cases); the old rows stay until the new ones arrive. The
- * programmatic fc_case_list_set_filter/set_search keep reloading at once,
- * because their callers (the window's commands) use the result on return.
+ * on 100k cases); the old rows stay until the new ones arrive, and so does
+ * fc_case_list_show_filter (win.filter). The programmatic
+ * fc_case_list_set_filter/set_search keep reloading at once, because their
+ * callers (a case just created, the tests) use the result on return.
  */
 #include "fc-case-list.h"
 
@@ -411,6 +412,21 @@ fc_case_list_set_filter (FcCaseList *self,
   self->reload_now = TRUE;
   gtk_drop_down_set_selected (self->filter_dropdown, pos);
   self->reload_now = FALSE;
+}
+
+void
+fc_case_list_show_filter (FcCaseList *self,
+                          const char *filter_id)
+{
+  guint pos = fc_ui_vocab_position (FC_UI_VOCAB_FILTER, filter_id);
+
+  g_return_if_fail (FC_IS_CASE_LIST (self));
+  g_return_if_fail (pos != GTK_INVALID_LIST_POSITION);
+  /* The same filter again reads it again (a sync may have changed it). */
+  if (gtk_drop_down_get_selected (self->filter_dropdown) == pos)
+    reload (self);
+  else
+    gtk_drop_down_set_selected (self->filter_dropdown, pos);   /* filter_selected_cb */
 }
 
 void

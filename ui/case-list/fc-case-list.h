@@ -22,6 +22,11 @@ void             fc_case_list_set_filter   (FcCaseList *self,
                                             const char *filter_id);
 void             fc_case_list_set_search   (FcCaseList *self,
                                             const char *text);
+/* Picks a filter as the dropdown does: the rows come from a worker, the old
+ * ones stay meanwhile, and the model emits "reloaded" once they are in (for
+ * win.filter, the engineer's Alt+1…5, which nothing waits on). */
+void             fc_case_list_show_filter  (FcCaseList *self,
+                                            const char *filter_id);
 /* Selects @case_id if it is listed, and opens it (case-activated); returns
  * whether it is. While a reload is on its way, a case not listed yet is
  * opened at once and its row selected when the reload lands (TRUE). */
