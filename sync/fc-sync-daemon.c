@@ -125,7 +125,10 @@ fc_sync_run_headless (const char *store_path,
     return FC_SYNC_EXIT_SETUP;
   if (fc_sync_client_get_base_url (client) == NULL)
     {
-      g_printerr ("fieldcase-sync: no HQ address; enrol first (--enrol)\n");
+      /* Both `fieldcase-sync` and `fieldcase --sync-only` come here. */
+      g_printerr ("%s: not enrolled with HQ; enrol first: fieldcase-sync --enrol "
+                  "'fieldcase-enrol:<url>#<code>', or Preferences → Enrol in the app\n",
+                  g_get_prgname () != NULL ? g_get_prgname () : "fieldcase-sync");
       return FC_SYNC_EXIT_UNAUTHORIZED;
     }
   return once ? run_once (client) : run_forever (client);
