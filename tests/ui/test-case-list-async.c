@@ -288,6 +288,60 @@ test_superseded_reload (ListFixture   *t,
   assert_lists (t, ref);
 }
 
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* Swaps go a few dozen rows per step: what lands or is asked for while one
+ * is half-way through still ends with exactly the newest ids. */
+static void
+test_interrupted_swap (ListFixture   *t,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) first = NULL;
+  g_autoptr(GError) second = NULL;
+  g_autoptr(GPtrArray) all = reference_ids (FC_CASE_FILTER_ALL, NULL);
+  g_autoptr(GPtrArray) returns = reference_ids (FC_CASE_FILTER_RETURNS, NULL);
+  guint steps = 0;
+  gulong id = g_signal_connect_swapped (t->model, "items-changed", G_CALLBACK (count_cb), &steps);
+
+  /* More rows than one step: the swap of "all" over "open" takes several. */
+  g_assert_cmpuint (all->len, >, 1000);
+
+  /* The synchronous reload stops a swap half-way: it reports CANCELLED. */
+  fc_case_list_model_set_query (t->model, FC_CASE_FILTER_ALL, NULL, NULL);
+  fc_case_list_model_reload_async (t->model, NULL, reload_done_cb, &first);
+  FC_SPIN_UNTIL (steps > 0, 10000);
+  g_assert_true (fc_case_list_model_is_reloading (t->model));
+  fc_case_list_model_set_query (t->model, FC_CASE_FILTER_RETURNS, NULL, NULL);
+  g_assert_true (fc_case_list_model_reload (t->model, NULL));
+  g_assert_false (fc_case_list_model_is_reloading (t->model));
+  assert_lists (t, returns);
+  FC_SPIN_UNTIL (first != NULL, 10000);
+  g_assert_error (first, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  fc_spin_for (100);
+  assert_lists (t, returns);
+
+  /* A reload asked for during a swap: whichever way the two land, the
+   * list ends up with the newest ids, and the newest reload succeeds. */
+  g_clear_error (&first);
+  steps = 0;
+  fc_case_list_model_set_query (t->model, FC_CASE_FILTER_ALL, NULL, NULL);
+  fc_case_list_model_reload_async (t->model, NULL, reload_done_cb, &first);
+  FC_SPIN_UNTIL (steps > 0, 10000);
+  fc_case_list_model_set_query (t->model, FC_CASE_FILTER_RETURNS, NULL, NULL);
+  fc_case_list_model_reload_async (t->model, NULL, reload_done_cb, &second);
+  FC_SPIN_UNTIL (first != NULL && second != NULL, 10000);
+  g_assert_error (second, G_IO_ERROR, G_IO_ERROR_NONE);
+  if (!g_error_matches (first, G_IO_ERROR, G_IO_ERROR_NONE))
+    g_assert_error (first, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (fc_case_list_model_is_reloading (t->model));
+  assert_lists (t, returns);
+  g_signal_handler_disconnect (t->model, id);
+}
+
 /* A case recorded while the list is shown (here, or by a sync) is listed
  * once the refresh lands — at the top, being the most urgent. */
 static void
@@ -338,6 +392,8 @@ main (int    argc,
               test_rapid_filters, list_tear_down);
   g_test_add ("/case-list-async/superseded-reload", ListFixture, NULL, list_set_up,
               test_superseded_reload, list_tear_down);
+  g_test_add ("/case-list-async/interrupted-swap", ListFixture, NULL, list_set_up,
+              test_interrupted_swap, list_tear_down);
   g_test_add ("/case-list-async/recorded-case-appears", ListFixture, NULL, list_set_up,
               test_recorded_case_appears, list_tear_down);
   rc = g_test_run ();
