@@ -375,6 +375,37 @@ test_recorded_case_appears (ListFixture   *t,
   g_signal_handlers_disconnect_by_func (selection, selection_changed_cb, t);
 }
 
+/* Slow frames, always one due: what a wide window drawn in software with a
+ * spinner animating looks like to the main loop. */
+static gboolean
+slow_frame_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       data)
+{
+  gint64 until = g_get_monotonic_time () + 30 * 1000;
+
+  while (g_get_monotonic_time () < until)
+    ;
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The swap's later steps still run when every frame is slow and another
+ * is always due: the list reached its rows (it once stayed on its
+ * spinner on a 1280-px window, its steps queued below the frames). */
+static void
+test_swap_with_slow_frames (ListFixture   *t,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) ref = reference_ids (FC_CASE_FILTER_ALL, NULL);
+  guint tick = gtk_widget_add_tick_callback (t->window, slow_frame_cb, NULL, NULL);
+
+  gtk_drop_down_set_selected (t->dropdown, POS_ALL);
+  FC_SPIN_UNTIL (!fc_case_list_model_is_reloading (t->model), 10000);
+  gtk_widget_remove_tick_callback (t->window, tick);
+  assert_lists (t, ref);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -396,6 +427,8 @@ main (int    argc,
               test_interrupted_swap, list_tear_down);
   g_test_add ("/case-list-async/recorded-case-appears", ListFixture, NULL, list_set_up,
               test_recorded_case_appears, list_tear_down);
+  g_test_add ("/case-list-async/swap-with-slow-frames", ListFixture, NULL, list_set_up,
+              test_swap_with_slow_frames, list_tear_down);
   rc = g_test_run ();
   fc_ui_fixture_tear_down (&shared, NULL);
   return rc;

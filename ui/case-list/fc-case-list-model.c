@@ -631,7 +631,11 @@ schedule_swap_step (FcCaseListModel *self,
   if (next == SWAP_NEXT_NOW)
     self->swap_id = g_idle_add_full (G_PRIORITY_DEFAULT, swap_step_cb, self, NULL);
   else
-    self->swap_id = g_timeout_add_full (G_PRIORITY_DEFAULT_IDLE, SWAP_STEP_INTERVAL_MS,
+    /* G_PRIORITY_DEFAULT, not idle: while the spinner animates, a frame is
+     * always due (GDK_PRIORITY_REDRAW), and with a wide window drawn in
+     * software an idle-priority step never ran — the list stayed on its
+     * spinner. The 20 ms interval is what leaves the frames their turn. */
+    self->swap_id = g_timeout_add_full (G_PRIORITY_DEFAULT, SWAP_STEP_INTERVAL_MS,
                                         swap_step_cb, self, NULL);
 }
 
