@@ -6,6 +6,8 @@
  *   fc-screenshots --store DEMO.db --out DIR --width W --height H --lang TAG
  */
 #include <adwaita.h>
+
+#include "fc-case-list.h"
 #include <glib/gi18n.h>
 #include <locale.h>
 
@@ -160,6 +162,36 @@ sync_done_cb (GObject      *source,
 {
   fc_sync_client_sync_finish (FC_SYNC_CLIENT (source), result, NULL);
   ((Wait *) user_data)->done = TRUE;
+}
+
+static gboolean
+wake_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* The list loads on a worker and fills in over a few frames: shoot it only
+ * once its row count has held still for 300 ms. */
+static void
+wait_for_rows (FcWindow *window)
+{
+  GListModel *model = G_LIST_MODEL (fc_case_list_get_model (FC_CASE_LIST (fc_window_get_case_list (window))));
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  guint last = G_MAXUINT;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      gboolean woke = FALSE;
+      guint n = g_list_model_get_n_items (model);
+
+      if (n > 0 && n == last)
+        break;
+      last = n;
+      g_timeout_add (300, wake_cb, &woke);
+      while (!woke)
+        g_main_context_iteration (NULL, TRUE);
+    }
 }
 
 static void
@@ -377,6 +409,7 @@ main (int    argc,
   gtk_window_present (GTK_WINDOW (window));
   while (!fc_window_is_loaded (window))
     g_main_context_iteration (NULL, TRUE);
+  wait_for_rows (window);
   if (g_strcmp0 (opt_only, "sync") == 0)
     {
       shoot_dialogs (window, store, settings);

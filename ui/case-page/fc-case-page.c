@@ -128,15 +128,16 @@ create_timeline_row (gpointer item,
                               fc_ui_sync_state_label (ev->sync_state));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), fc_ui_event_label (ev->type));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* The step's detail (a reason, a plan, a signer) goes under the title,
+   * not beside it: a column beside it left three characters on a phone. */
   if (detail != NULL)
     {
-      GtkWidget *label = gtk_label_new (detail);
-      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_label_set_max_width_chars (GTK_LABEL (label), 24);
-      gtk_widget_add_css_class (label, "dim-label");
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      g_autofree char *both = g_strdup_printf ("%s\n%s", detail, subtitle);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), both);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
     }
+  else
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   if (ev->conflict)
     {
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
