@@ -223,6 +223,39 @@ fc_store_tx_rollback (FcStore *self)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+gboolean
+fc_store_atomically (FcStore      *self,
+                     FcStoreTxFunc func,
+                     gpointer      user_data,
+                     GError      **error)
+{
+  g_return_val_if_fail (FC_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  if (!fc_store_tx_begin (self, error))
+    return FALSE;
+  /* A failing inner call may have rolled back already (depth 0). */
+  if (!func (self, user_data, error))
+    {
+      if (self->tx_depth > 0)
+        fc_store_tx_rollback (self);
+      fc_store_emit_case_changed (self, NULL);
+      return FALSE;
+    }
+  if (self->tx_depth == 0)
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_STORAGE,
+                   "The transaction ended before its last write");
+      fc_store_emit_case_changed (self, NULL);
+      return FALSE;
+    }
+  if (!fc_store_tx_commit (self, error))
+    {
+      fc_store_emit_case_changed (self, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 sqlite3 *
 fc_store_get_db (FcStore *self)
 {

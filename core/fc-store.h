@@ -66,6 +66,19 @@ FcEvent     *fc_store_record         (FcStore    *self,
                                       const char *author,
                                       GError    **error);
 
+/* Several writes that stand or fall together (a case opened with its first
+ * steps, say): @func runs inside one transaction; the recording calls in it
+ * join that transaction. If @func returns FALSE (setting @error) or the
+ * commit fails, nothing of it is kept, and "changed" tells listeners that
+ * what they were told meanwhile did not happen. */
+typedef gboolean (*FcStoreTxFunc) (FcStore  *store,
+                                   gpointer  user_data,
+                                   GError  **error);
+gboolean     fc_store_atomically     (FcStore      *self,
+                                      FcStoreTxFunc func,
+                                      gpointer      user_data,
+                                      GError      **error);
+
 /* ---- Blobs (signatures, photos), content-addressed by SHA-256 ---- */
 #define FC_BLOB_MAX_BYTES (16 * 1024 * 1024)
 char        *fc_store_put_blob       (FcStore    *self,

@@ -558,6 +558,76 @@ test_step_before_opening (Fixture *f, gconstpointer data)
   }
 }
 
+typedef struct {
+  const char *case_id;
+  gboolean    fail_last;
+} TwoSteps;
+
+/* Two notes, then (when asked to) a step the flow refuses. */
+static gboolean
+two_steps_fn (FcStore  *store,
+              gpointer  user_data,
+              GError  **error)
+{
+  TwoSteps *t = user_data;
+  g_autoptr(JsonObject) note = fc_test_step_payload (FC_EV_NOTE_ADDED);
+  g_autoptr(FcEvent) a = fc_store_record (store, t->case_id, FC_EV_NOTE_ADDED, note, "wang", error);
+  g_autoptr(FcEvent) b = a != NULL ? fc_store_record (store, t->case_id, FC_EV_NOTE_ADDED, note,
+                                                      "wang", error) : NULL;
+
+  if (b == NULL)
+    return FALSE;
+  if (t->fail_last)
+    {
+      g_autoptr(JsonObject) closed = fc_test_step_payload (FC_EV_CASE_CLOSED);
+      g_autoptr(FcEvent) c = fc_store_record (store, t->case_id, FC_EV_CASE_CLOSED, closed,
+                                              "wang", error);
+      return c != NULL;
+    }
+  return TRUE;
+}
+
+static void
+count_changed_cb (FcStore *store,
+                  guint   *n)
+{
+  (*n)++;
+}
+
+/* Writes that stand or fall together: a refused last step takes the two
+ * before it along; the case projection is as before; listeners hear
+ * "changed". Then the same without the refusal keeps both. */
+static void
+test_atomically (Fixture *f, gconstpointer data)
+{
+  g_autofree char *id = open_case (f->store);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcCase) before = fc_store_get_case (f->store, id, NULL);
+  g_autoptr(FcCase) after = NULL;
+  TwoSteps t = { id, TRUE };
+  gint64 events = count_rows (f->store, "events");
+  guint changed = 0;
+  gulong handler = g_signal_connect (f->store, "changed", G_CALLBACK (count_changed_cb), &changed);
+
+  g_assert_false (fc_store_atomically (f->store, two_steps_fn, &t, &error));
+  g_assert_error (error, FC_ERROR, FC_ERROR_NOT_ALLOWED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_rows (f->store, "events"), ==, events);
+  after = fc_store_get_case (f->store, id, NULL);
+  g_assert_cmpint (fc_case_get_fold (after)->n_events, ==, fc_case_get_fold (before)->n_events);
+  g_assert_cmpuint (changed, >=, 1);
+  g_assert_cmpint (fc_store_count_pending (f->store), ==, events);
+
+  t.fail_last = FALSE;
+  g_assert_true (fc_store_atomically (f->store, two_steps_fn, &t, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_rows (f->store, "events"), ==, events + 2);
+  /* And the store goes on writing on its own afterwards. */
+  record_ok (f->store, id, FC_EV_NOTE_ADDED);
+  g_assert_cmpint (count_rows (f->store, "events"), ==, events + 3);
+  g_signal_handler_disconnect (f->store, handler);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -573,6 +643,7 @@ main (int argc, char **argv)
   ADD ("/store/disk-full", test_disk_full);
   ADD ("/store/sync-bookkeeping", test_sync_bookkeeping);
   ADD ("/store/step-before-opening", test_step_before_opening);
+  ADD ("/store/atomically", test_atomically);
   g_test_add_func ("/store/migrations", test_migrations);
   g_test_add_func ("/store/kill9", test_kill9);
   return g_test_run ();

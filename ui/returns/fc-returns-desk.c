@@ -351,6 +351,50 @@ note_payload (const FcReturnCheck *check,
   return payload;
 }
 
+typedef struct {
+  FcReturnsDesk       *self;
+  const FcReturnCheck *check;
+  JsonObject          *open;
+  JsonObject          *note;
+  char                *case_id;   /* out */
+} ReturnWrite;
+
+/* The return's case, its check note and (refused) its cancellation. */
+static gboolean
+write_return (FcStore  *store,
+              gpointer  user_data,
+              GError  **error)
+{
+  ReturnWrite *w = user_data;
+  g_autoptr(FcEvent) noted = NULL;
+  g_autoptr(FcEvent) cancelled = NULL;
+
+  w->case_id = fc_store_open_case (store, w->open, w->self->author, error);
+  if (w->case_id == NULL)
+    return FALSE;
+  noted = fc_store_record (store, w->case_id, FC_EV_NOTE_ADDED, w->note, w->self->author, error);
+  if (noted == NULL)
+    return FALSE;
+  /* A refused unit stays on record but is no return: it must not block a
+   * later, valid return of the same serial. */
+  if (!w->check->pass)
+    {
+      g_autoptr(JsonObject) cancel = json_object_new ();
+      g_autofree char *why = g_strdup_printf (_("Return refused: %s"),
+                                              fc_returns_check_code_label (w->check->code));
+
+      json_object_set_string_member (cancel, "reason", why);
+      cancelled = fc_store_record (store, w->case_id, FC_EV_CASE_CANCELLED, cancel,
+                                   w->self->author, error);
+      if (cancelled == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* One transaction: a unit is either on record with its check (and, when
+ * refused, its cancellation) or not at all — never a return case without
+ * the check that decided it. */
 static char *
 record_item (FcReturnsDesk     *self,
              FcReturnItem      *item,
@@ -360,30 +404,14 @@ record_item (FcReturnsDesk     *self,
   const FcReturnCheck *check = fc_return_item_get_check (item);
   g_autoptr(JsonObject) open = case_payload (self, check);
   g_autoptr(JsonObject) note = note_payload (check, condition, self->packaging_original);
-  g_autofree char *case_id = fc_store_open_case (self->store, open, self->author, error);
-  g_autoptr(FcEvent) noted = NULL;
-  g_autoptr(FcEvent) cancelled = NULL;
+  ReturnWrite w = { self, check, open, note, NULL };
 
-  if (case_id == NULL)
-    return NULL;
-  noted = fc_store_record (self->store, case_id, FC_EV_NOTE_ADDED, note, self->author, error);
-  if (noted == NULL)
-    return NULL;
-  /* A refused unit stays on record but is no return: it must not block a
-   * later, valid return of the same serial. */
-  if (!check->pass)
+  if (!fc_store_atomically (self->store, write_return, &w, error))
     {
-      g_autoptr(JsonObject) cancel = json_object_new ();
-      g_autofree char *why = g_strdup_printf (_("Return refused: %s"),
-                                              fc_returns_check_code_label (check->code));
-
-      json_object_set_string_member (cancel, "reason", why);
-      cancelled = fc_store_record (self->store, case_id, FC_EV_CASE_CANCELLED, cancel,
-                                   self->author, error);
-      if (cancelled == NULL)
-        return NULL;
+      g_free (w.case_id);
+      return NULL;
     }
-  return g_steal_pointer (&case_id);
+  return w.case_id;
 }
 
 static void
