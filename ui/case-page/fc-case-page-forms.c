@@ -425,22 +425,41 @@ _fc_case_page_dup_author (FcCasePage *self)
   return g_strdup (g_get_real_name ());
 }
 
+typedef struct {
+  FcCasePage *self;
+  const char *type;
+  JsonObject *payload;
+  const char *author;
+  gboolean    signed_off;  /* the signature's blobs go with the step */
+} StepWrite;
+
+/* The step and the blobs it names, in one transaction: no sign-off
+ * without its signature, no signature left over without its sign-off. */
+static gboolean
+write_step (FcStore  *store,
+            gpointer  user_data,
+            GError  **error)
+{
+  StepWrite *w = user_data;
+  g_autoptr(FcEvent) event = NULL;
+
+  if (w->signed_off && !put_signature (w->self, w->payload, error))
+    return FALSE;
+  event = fc_store_record (store, w->self->case_id, w->type, w->payload, w->author, error);
+  return event != NULL;
+}
+
 static gboolean
 record (FcCasePage *self,
         const Form *form,
         JsonObject *payload)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(FcEvent) event = NULL;
   g_autofree char *author = _fc_case_page_dup_author (self);
+  StepWrite w = { self, form->type, payload, author,
+                  g_str_equal (form->type, FC_EV_CASE_RESOLVED) };
 
-  if (g_str_equal (form->type, FC_EV_CASE_RESOLVED) && !put_signature (self, payload, &error))
-    {
-      _fc_case_page_toast (self, error->message);
-      return FALSE;
-    }
-  event = fc_store_record (self->store, self->case_id, form->type, payload, author, &error);
-  if (event == NULL)
+  if (!fc_store_atomically (self->store, write_step, &w, &error))
     {
       /* The action was enabled, so the store refusing means the case moved
        * on elsewhere (sync): say so, the page reloads with the news. */
@@ -642,6 +661,35 @@ lookup_part_action_cb (GtkWidget  *widget,
 
 /* ---- photos ---- */
 
+typedef struct {
+  FcCasePage *self;
+  GBytes     *data;
+  const char *mime;
+  const char *name;
+  const char *author;
+} PhotoWrite;
+
+/* The photo and the step that names it, in one transaction. */
+static gboolean
+write_photo (FcStore  *store,
+             gpointer  user_data,
+             GError  **error)
+{
+  PhotoWrite *w = user_data;
+  g_autoptr(JsonObject) payload = json_object_new ();
+  g_autoptr(FcEvent) event = NULL;
+  g_autofree char *sha = fc_store_put_blob (store, w->data, w->mime, error);
+
+  if (sha == NULL)
+    return FALSE;
+  json_object_set_string_member (payload, "sha256", sha);
+  json_object_set_string_member (payload, "mime", w->mime);
+  json_object_set_string_member (payload, "name", w->name);
+  event = fc_store_record (store, w->self->case_id, FC_EV_ATTACHMENT_ADDED, payload, w->author,
+                           error);
+  return event != NULL;
+}
+
 gboolean
 fc_case_page_attach_bytes (FcCasePage *self,
                            const char *name,
@@ -649,22 +697,14 @@ fc_case_page_attach_bytes (FcCasePage *self,
                            GBytes     *data,
                            GError    **error)
 {
-  g_autofree char *sha = NULL;
   g_autofree char *author = NULL;
-  g_autoptr(JsonObject) payload = json_object_new ();
-  g_autoptr(FcEvent) event = NULL;
+  PhotoWrite w = { self, data, mime, name, NULL };
 
   g_return_val_if_fail (FC_IS_CASE_PAGE (self), FALSE);
   g_return_val_if_fail (self->case_id != NULL, FALSE);
 
-  if ((sha = fc_store_put_blob (self->store, data, mime, error)) == NULL)
-    return FALSE;
-  author = _fc_case_page_dup_author (self);
-  json_object_set_string_member (payload, "sha256", sha);
-  json_object_set_string_member (payload, "mime", mime);
-  json_object_set_string_member (payload, "name", name);
-  event = fc_store_record (self->store, self->case_id, FC_EV_ATTACHMENT_ADDED, payload, author, error);
-  return event != NULL;
+  w.author = author = _fc_case_page_dup_author (self);
+  return fc_store_atomically (self->store, write_photo, &w, error);
 }
 
 static void
