@@ -3,7 +3,8 @@
  *   round:  pending events (≤ batch limit)
  *           → HEAD/PUT each blob they reference that HQ may lack
  *           → POST /v1/sync (the events, the cursor) → parse (worker thread)
- *           → fc_store_apply_sync (main thread, one transaction)
+ *           → write the page and its cursor (worker thread, its own store
+ *             connection, one transaction), the next page already on its way
  *           → again while HQ says "more" or a full batch went out
  *   then:   reference data deltas, when due (best effort)
  *
@@ -32,7 +33,6 @@ typedef struct {
   gboolean    applying;     /* a page is being written */
   FcSyncPage *ready;        /* parsed, waiting for the page before it */
   FcSyncPage *applied;      /* written, its round not yet concluded */
-  char       *prefetch_cursor;  /* the cursor a pull-ahead request was sent with */
   FcStore    *writer;       /* the connection pages are written through (worker) */
   /* reference data */
   guint       ref_index;
@@ -47,7 +47,6 @@ cycle_free (Cycle *c)
   g_clear_pointer (&c->missing, g_hash_table_unref);
   g_clear_pointer (&c->ready, fc_sync_page_free);
   g_clear_pointer (&c->applied, fc_sync_page_free);
-  g_free (c->prefetch_cursor);
   g_clear_object (&c->writer);
   g_free (c);
 }
@@ -504,7 +503,7 @@ apply_done_cb (GObject      *source,
   GError *error = NULL;
 
   c->applying = FALSE;
-  if (c->writer == NULL && a->writer != NULL)
+  if (c->writer == NULL && a->writer != NULL && a->writer != self->store)
     c->writer = g_object_ref (a->writer);
   if (!g_task_propagate_boolean (G_TASK (result), &local))
     {
@@ -535,8 +534,6 @@ maybe_pull_ahead (GTask      *task,
       fc_store_get_path (self->store) == NULL ||
       fc_store_count_pending (self->store) > 0)
     return;
-  g_free (c->prefetch_cursor);
-  c->prefetch_cursor = g_strdup (page->cursor);
   c->rounds++;
   send_round (task, page->cursor);
 }
@@ -558,28 +555,21 @@ apply_start (GTask      *task,
   a = g_new0 (Apply, 1);
   a->page = page;
   a->inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  /* Not the cycle's cancellable: a write that started finishes. */
+  apply = g_task_new (self, NULL, apply_done_cb, g_object_ref (task));
+  g_task_set_source_tag (apply, apply_thread);
+  g_task_set_task_data (apply, a, (GDestroyNotify) apply_free);
   if (path == NULL || g_str_equal (path, ":memory:"))
     {
-      /* A store only this connection sees: write it here. */
-      g_autoptr(GError) local = NULL;
-      gboolean ok = fc_store_apply_sync_quietly (self->store, page->receipts, page->events,
-                                                 page->cursor, a->inserted, &local);
-      g_autoptr(GTask) inline_task = g_task_new (self, NULL, apply_done_cb, g_object_ref (task));
-      g_task_set_task_data (inline_task, a, (GDestroyNotify) apply_free);
-      if (ok)
-        g_task_return_boolean (inline_task, TRUE);
-      else
-        g_task_return_error (inline_task, g_steal_pointer (&local));
+      /* A store only this connection sees: written through it, here. */
+      a->writer = g_object_ref (self->store);
+      apply_thread (apply, self, a, NULL);
       return;
     }
   a->path = g_strdup (path);
   a->clock = g_object_ref (fc_store_get_clock (self->store));
   a->max_pages = store_max_pages (self->store);
   a->writer = c->writer != NULL ? g_object_ref (c->writer) : NULL;
-  /* Not the cycle's cancellable: a write that started finishes. */
-  apply = g_task_new (self, NULL, apply_done_cb, g_object_ref (task));
-  g_task_set_source_tag (apply, apply_thread);
-  g_task_set_task_data (apply, a, (GDestroyNotify) apply_free);
   g_task_run_in_thread (apply, apply_thread);
 }
 

@@ -69,16 +69,22 @@ about_action_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static FcPreferencesWindow *
+present_preferences (FcApplication *self)
+{
+  FcPreferencesWindow *prefs = fc_preferences_window_new (self->store, self->settings, self,
+                                                          active_window (self));
+
+  gtk_window_present (GTK_WINDOW (prefs));
+  return prefs;
+}
+
 static void
 preferences_action_cb (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       user_data)
 {
-  FcApplication *self = user_data;
-  FcPreferencesWindow *prefs = fc_preferences_window_new (self->store, self->settings, self,
-                                                          active_window (self));
-
-  gtk_window_present (GTK_WINDOW (prefs));
+  present_preferences (user_data);
 }
 
 /* Preferences on the headquarters group, the Enrol button focused: where
@@ -88,12 +94,7 @@ enrol_action_cb (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  FcApplication *self = user_data;
-  FcPreferencesWindow *prefs = fc_preferences_window_new (self->store, self->settings, self,
-                                                          active_window (self));
-
-  gtk_window_present (GTK_WINDOW (prefs));
-  fc_preferences_window_focus_enrol (prefs);
+  fc_preferences_window_focus_enrol (present_preferences (user_data));
 }
 
 static void

@@ -38,14 +38,9 @@ static const char feed_sql[] =
   "FROM hq_log l CROSS JOIN events e "
   "WHERE l.seq > ?1 AND e.id = l.event_id ORDER BY l.seq LIMIT ?5";
 
+/* A case's events up to seq ?2 the device did not send, after seq ?4, at
+ * most ?5 of them (-1: all). */
 static const char history_sql[] =
-  EVENT_SELECT
-  "FROM hq_log l CROSS JOIN events e "
-  "WHERE l.case_id = ?1 AND l.seq <= ?2 AND l.device IS NOT ?3 AND e.id = l.event_id "
-  "ORDER BY l.seq";
-
-/* The same, from a seq on, at most ?5 rows: a case too big for one page. */
-static const char history_part_sql[] =
   EVENT_SELECT
   "FROM hq_log l CROSS JOIN events e "
   "WHERE l.case_id = ?1 AND l.seq <= ?2 AND l.device IS NOT ?3 AND l.seq > ?4 "
@@ -133,6 +128,8 @@ maybe_fill_history (Pull    *p,
   fc_stmt_bind_text (stmt, 1, case_id);
   fc_stmt_bind_int64 (stmt, 2, p->after);
   fc_stmt_bind_text (stmt, 3, p->device->device_id);
+  fc_stmt_bind_int64 (stmt, 4, 0);
+  fc_stmt_bind_int64 (stmt, 5, -1);
   return write_rows (p, stmt, error);
 }
 
@@ -280,7 +277,7 @@ write_snapshot_cases (Pull        *p,
   g_autoptr(FcStmt) part = NULL;
   g_autoptr(GError) local = NULL;
 
-  part = fc_store_prepare_cached (p->store->core, history_part_sql, error);
+  part = fc_store_prepare_cached (p->store->core, history_sql, error);
   if (part == NULL)
     return FALSE;
   /* A case cut by the page before goes on first. */

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 
 #include "fc-case-list.h"
+#include "fc-ui-test-util.h"
 
 typedef enum { PH_FILTER, PH_RAPID, PH_SEARCH, PH_SCROLL, PH_SYNC, N_PHASES } Phase;
 static const char *const phase_names[N_PHASES] = {
@@ -105,21 +106,6 @@ static void
 reloaded_cb (void)
 {
   items_changed++;
-}
-
-static GtkWidget *
-find_child (GtkWidget *root,
-            GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_child (c, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static int
@@ -233,9 +219,9 @@ main (int    argc,
   list = fc_case_list_new (store, settings);
   gtk_window_set_child (GTK_WINDOW (window), list);
   gtk_window_present (GTK_WINDOW (window));
-  dropdown = GTK_DROP_DOWN (find_child (list, GTK_TYPE_DROP_DOWN));
-  search = GTK_EDITABLE (find_child (list, GTK_TYPE_SEARCH_ENTRY));
-  scrolled = find_child (list, GTK_TYPE_SCROLLED_WINDOW);
+  dropdown = GTK_DROP_DOWN (fc_ui_test_find_child (list, GTK_TYPE_DROP_DOWN));
+  search = GTK_EDITABLE (fc_ui_test_find_child (list, GTK_TYPE_SEARCH_ENTRY));
+  scrolled = fc_ui_test_find_child (list, GTK_TYPE_SCROLLED_WINDOW);
   vadj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
   model = G_LIST_MODEL (fc_case_list_get_model (FC_CASE_LIST (list)));
   model_for_verbose = model;
@@ -255,7 +241,7 @@ main (int    argc,
     g_print ("first load: longest stall %.1f ms, %u cases listed\n",
              probe_max / 1000.0, g_list_model_get_n_items (model));
     /* An engineer has a case open: its row is selected (a click). */
-    ACT (g_signal_emit_by_name (find_child (list, GTK_TYPE_LIST_VIEW), "activate", 3));
+    ACT (g_signal_emit_by_name (fc_ui_test_find_child (list, GTK_TYPE_LIST_VIEW), "activate", 3));
     spin_for (100);
   }
 

@@ -171,3 +171,19 @@ fc_case_state_of (FcStore    *store,
   g_assert_nonnull (c);
   return fc_case_get_state (c);
 }
+
+/* The first widget of @type in @root's tree, depth first (@root included). */
+static inline GtkWidget *
+fc_ui_test_find_child (GtkWidget *root,
+                       GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = fc_ui_test_find_child (c, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

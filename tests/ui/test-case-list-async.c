@@ -59,21 +59,6 @@ typedef struct {
   guint            selected;    /* the selection once the list took a change in */
 } ListFixture;
 
-static GtkWidget *
-find_child (GtkWidget *root,
-            GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_child (c, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 reloaded_cb (FcCaseListModel *model,
              ListFixture     *t)
@@ -105,8 +90,8 @@ list_set_up (ListFixture   *t,
   gtk_window_set_default_size (GTK_WINDOW (t->window), 400, 700);
   gtk_window_present (GTK_WINDOW (t->window));
   t->model = fc_case_list_get_model (t->list);
-  t->dropdown = GTK_DROP_DOWN (find_child (GTK_WIDGET (t->list), GTK_TYPE_DROP_DOWN));
-  t->search = GTK_EDITABLE (find_child (GTK_WIDGET (t->list), GTK_TYPE_SEARCH_ENTRY));
+  t->dropdown = GTK_DROP_DOWN (fc_ui_test_find_child (GTK_WIDGET (t->list), GTK_TYPE_DROP_DOWN));
+  t->search = GTK_EDITABLE (fc_ui_test_find_child (GTK_WIDGET (t->list), GTK_TYPE_SEARCH_ENTRY));
   g_assert_nonnull (t->dropdown);
   g_assert_nonnull (t->search);
   g_signal_connect (t->model, "reloaded", G_CALLBACK (reloaded_cb), t);
@@ -353,7 +338,7 @@ test_recorded_case_appears (ListFixture   *t,
   const char *selected = g_ptr_array_index (before, 10);
   g_autofree char *id = NULL;
   GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_list_view_get_model (
-    GTK_LIST_VIEW (find_child (GTK_WIDGET (t->list), GTK_TYPE_LIST_VIEW))));
+    GTK_LIST_VIEW (fc_ui_test_find_child (GTK_WIDGET (t->list), GTK_TYPE_LIST_VIEW))));
 
   /* What the selection is once the list has taken a change in (later, the
    * pointer of the X server hovering a row may select that one: the list
