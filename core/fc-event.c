@@ -219,6 +219,7 @@ fc_event_unref (FcEvent *self)
   g_free (self->device);
   g_free (self->author);
   g_clear_pointer (&self->payload, json_object_unref);
+  g_free (self->payload_text);
   g_free (self->reject_reason);
   g_free (self->conflict_reason);
   g_free (self);

@@ -62,6 +62,7 @@ struct _FcEvent {
   char       *conflict_reason; /* why, NULL if no conflict */
 
   /*< private >*/
+  char       *payload_text;    /* the payload's JSON as received, if kept; else NULL */
   gint        ref_count;
 };
 

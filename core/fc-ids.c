@@ -27,6 +27,74 @@ fc_uuid7_new (gint64 now_ms)
                           b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
+static void
+format_uuid (const guint8 b[16],
+             char         out[37])
+{
+  static const char hex[] = "0123456789abcdef";
+  int o = 0;
+
+  for (int i = 0; i < 16; i++)
+    {
+      if (i == 4 || i == 6 || i == 8 || i == 10)
+        out[o++] = '-';
+      out[o++] = hex[b[i] >> 4];
+      out[o++] = hex[b[i] & 0x0f];
+    }
+  out[o] = '\0';
+}
+
+guint64
+fc_event_id_node (const char *device)
+{
+  static const char domain[] = "fieldcase/event-id/v1";
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize len = sizeof digest;
+  guint64 node = 0;
+
+  /* The domain (with its NUL) keeps these bits apart from any other use
+   * of SHA-256 over a device id. */
+  g_checksum_update (sum, (const guchar *) domain, sizeof domain);
+  g_checksum_update (sum, (const guchar *) device, (gssize) strlen (device));
+  g_checksum_get_digest (sum, digest, &len);
+  for (int i = 0; i < 8; i++)
+    node = (node << 8) | digest[i];
+  return node >> 6;   /* the first 58 bits */
+}
+
+void
+fc_event_id_format (gint64  hlc,
+                    guint64 node,
+                    char    out[37])
+{
+  guint64 ms = (guint64) FC_HLC_MS (hlc) & G_GUINT64_CONSTANT (0xffffffffffff);
+  guint counter = (guint) FC_HLC_COUNTER (hlc);
+  /* rand_b: 4 bits of counter, then the node's 58. */
+  guint64 rand_b = ((guint64) (counter & 0x0f) << 58) | (node & G_GUINT64_CONSTANT (0x3ffffffffffffff));
+  guint8 b[16];
+
+  for (int i = 0; i < 6; i++)
+    b[i] = (guint8) (ms >> (8 * (5 - i)));
+  b[6] = (guint8) (0x70 | (counter >> 12));           /* version 7, rand_a */
+  b[7] = (guint8) (counter >> 4);
+  b[8] = (guint8) (0x80 | (rand_b >> 56));            /* variant 10 */
+  for (int i = 9; i < 16; i++)
+    b[i] = (guint8) (rand_b >> (8 * (15 - i)));
+  format_uuid (b, out);
+}
+
+char *
+fc_event_id_derive (gint64      hlc,
+                    const char *device)
+{
+  char out[37];
+
+  g_return_val_if_fail (device != NULL, NULL);
+  fc_event_id_format (hlc, fc_event_id_node (device), out);
+  return g_strdup (out);
+}
+
 gboolean
 fc_uuid_is_valid (const char *text)
 {

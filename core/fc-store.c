@@ -691,16 +691,20 @@ check_step (FcStore    *self,
   return ok;
 }
 
+/* @hlc: the stamp already taken for this event (a case's opening, whose
+ * id is the case's), or 0 to take one now. The id is derived from the stamp
+ * and this device (fc_event_id_derive): stamps never repeat, so ids do not,
+ * and a snapshot page can leave them out. */
 static FcEvent *
 record_in_tx (FcStore    *self,
               const char *case_id,
               const char *type,
               JsonObject *payload,
               const char *author,
+              gint64      hlc,
               GError    **error)
 {
-  gint64 now = fc_clock_now_ms (self->clock);
-  g_autofree char *id = fc_uuid7_new (now);
+  g_autofree char *id = NULL;
   g_autoptr(FcEvent) event = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new ();
 
@@ -708,8 +712,10 @@ record_in_tx (FcStore    *self,
     return NULL;
   if (g_strcmp0 (type, FC_EV_PART_REPLACED) == 0 && !take_from_van (self, payload, error))
     return NULL;
-  event = fc_event_new (id, case_id, type, fc_hlc_tick (&self->hlc, now),
-                        self->device_id, author, payload);
+  if (hlc == 0)
+    hlc = fc_hlc_tick (&self->hlc, fc_clock_now_ms (self->clock));
+  id = fc_event_id_derive (hlc, self->device_id);
+  event = fc_event_new (id, case_id, type, hlc, self->device_id, author, payload);
   g_ptr_array_add (batch, event);
   if (!fc_store_insert_events_in_tx (self, batch, FC_SYNC_PENDING, NULL, error))
     return NULL;
@@ -723,6 +729,7 @@ record_checked (FcStore    *self,
                 const char *type,
                 JsonObject *payload,
                 const char *author,
+                gint64      hlc,
                 GError    **error)
 {
   if (author == NULL || *author == '\0')
@@ -735,7 +742,7 @@ record_checked (FcStore    *self,
   if (!fc_event_validate_payload (type, payload, error) ||
       !check_payload_size (payload, error))
     return NULL;
-  return record_in_tx (self, case_id, type, payload, author, error);
+  return record_in_tx (self, case_id, type, payload, author, hlc, error);
 }
 
 static void
@@ -765,7 +772,7 @@ fc_store_record (FcStore    *self,
     payload = empty = json_object_new ();
   if (!fc_store_tx_begin (self, error))
     return NULL;
-  event = record_checked (self, case_id, type, payload, author, error);
+  event = record_checked (self, case_id, type, payload, author, 0, error);
   if (event == NULL || !fc_store_tx_commit (self, error))
     {
       if (self->tx_depth > 0)
@@ -858,16 +865,19 @@ fc_store_open_case (FcStore    *self,
   g_autofree char *case_id = NULL;
   g_autoptr(JsonObject) prepared = NULL;
   g_autoptr(FcEvent) event = NULL;
+  gint64 hlc;
 
   g_return_val_if_fail (FC_IS_STORE (self), NULL);
   g_return_val_if_fail (payload != NULL, NULL);
 
   if (!fc_store_tx_begin (self, error))
     return NULL;
-  case_id = fc_uuid7_new (fc_clock_now_ms (self->clock));
+  /* The case's id is its opening event's: one stamp, one derived id. */
+  hlc = fc_hlc_tick (&self->hlc, fc_clock_now_ms (self->clock));
+  case_id = fc_event_id_derive (hlc, self->device_id);
   prepared = prepare_open_payload (self, payload, error);
   if (prepared != NULL)
-    event = record_checked (self, case_id, FC_EV_CASE_OPENED, prepared, author, error);
+    event = record_checked (self, case_id, FC_EV_CASE_OPENED, prepared, author, hlc, error);
   if (event == NULL || !fc_store_tx_commit (self, error))
     {
       if (self->tx_depth > 0)

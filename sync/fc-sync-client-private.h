@@ -163,6 +163,7 @@ typedef struct {
   guint      n_events;     /* how many events the page brought */
   char      *cursor;       /* owned, NULL if absent */
   gboolean   more;
+  gboolean   snapshot;     /* a first pull's columnar snapshot page: indexing for search may wait */
   guint      n_skipped;    /* events HQ sent that this version cannot read */
   gint64     parse_us;     /* how long parsing took (diagnostics) */
   gint64     parse_cpu_us; /* … of which CPU time in the parsing thread */
