@@ -331,6 +331,26 @@ en_text (guint i)
   return g_string_free (s, FALSE);
 }
 
+/* The generator's stamps: like a device's HLC they never repeat (cases
+ * overlap in time, so two steps can fall in the same millisecond). */
+static GHashTable *used_hlcs;
+
+static gint64
+unique_hlc (gint64 ms)
+{
+  gint64 hlc = FC_HLC_MAKE (ms, 0);
+
+  if (used_hlcs == NULL)
+    used_hlcs = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  while (g_hash_table_contains (used_hlcs, &hlc))
+    hlc++;
+  g_hash_table_add (used_hlcs, g_memdup2 (&hlc, sizeof hlc));
+  return hlc;
+}
+
+/* Ids as the app mints them (fc_store_record: derived from the stamp and
+ * the device); @case_id NULL: the case's opening event, whose id is the
+ * case's. */
 static FcEvent *
 make_event (const char *case_id,
             const char *type,
@@ -339,8 +359,10 @@ make_event (const char *case_id,
             const char *author,
             JsonObject *payload)   /* taken */
 {
-  g_autofree char *id = fc_uuid7_new (ms);
-  FcEvent *ev = fc_event_new (id, case_id, type, FC_HLC_MAKE (ms, 0), device, author, payload);
+  gint64 hlc = unique_hlc (ms);
+  g_autofree char *id = fc_event_id_derive (hlc, device);
+  FcEvent *ev = fc_event_new (id, case_id != NULL ? case_id : id, type, hlc, device, author,
+                              payload);
 
   json_object_unref (payload);
   return ev;
@@ -369,7 +391,6 @@ make_case (guint       i,
   gint64 t0 = G_GINT64_CONSTANT (1704067200000) + (gint64) i * 61000;   /* 2024-01-01 */
   gint64 t_end = t0 + (gint64) (rnd () * 86400000.0);
   gint64 step = MAX ((t_end - t0) / 6, 1);
-  g_autofree char *case_id = fc_uuid7_new (t0);
   g_autofree char *number = g_strdup_printf ("FC240101-%06u", i);
   g_autofree char *serial = g_strdup_printf ("SN-%u-%05u", 100000 + (guint) (rnd () * 900000), i);
   g_autofree char *site = g_strdup_printf ("Site-%u", (guint) (rnd () * 500));
@@ -377,12 +398,17 @@ make_case (guint       i,
   g_autofree char *en = en_text (i);
   g_autofree char *status = g_strdup_printf ("status: %s", PICK (statuses));
   const char *engineer = PICK (given);
+  FcEvent *opened;
+  const char *case_id;
   JsonObject *p;
 
   p = obj ("number", number, "kind", "repair", "channel", "on_site", "problem_type", "technical",
            "severity", "general", "description", "Unit not cooling", "product_serial", serial,
            "customer_id", site, "outlet", outlet, NULL);
-  g_ptr_array_add (out, make_event (case_id, FC_EV_CASE_OPENED, t0, device, "bench", p));
+  opened = make_event (NULL, FC_EV_CASE_OPENED, t0, device, "bench", p);
+  case_id = opened->case_id;
+
+  g_ptr_array_add (out, opened);
   g_ptr_array_add (out, make_event (case_id, FC_EV_CASE_RESPONDED, t0 + step, device, "bench",
                                     json_object_new ()));
   g_ptr_array_add (out, make_event (case_id, FC_EV_CASE_ASSIGNED, t0 + 2 * step, device, "bench",
