@@ -33,6 +33,8 @@
 #define REF_DEFAULT_LIMIT 1000
 #define REF_MAX_LIMIT 10000
 #define MAX_EVENT_ID_BYTES 64
+#define MAX_FORMATS 8
+#define MAX_FORMAT_BYTES 32
 
 struct _FcHqServer
 {
@@ -441,6 +443,7 @@ typedef struct {
   gint64     cursor;   /* seq; 0 = the device's first pull */
   char      *snapshot; /* a first pull under way: its cursor (owned) */
   guint      limit;
+  gboolean   columns;  /* the device reads snapshot pages in columns */
 } SyncRequest;
 
 static gboolean
@@ -450,6 +453,36 @@ is_snapshot_cursor (const char *cursor)
   gint64 snapshot, seq;
 
   return fc_hq_snapshot_cursor_parse (cursor, &snapshot, &case_id, &seq);
+}
+
+/* "formats": the page forms the device reads, at most MAX_FORMATS texts of
+ * at most MAX_FORMAT_BYTES each; unknown ones are ignored (a newer
+ * device). FALSE if @formats is anything else. */
+static gboolean
+read_formats (JsonNode *formats,
+              gboolean *out_columns)
+{
+  JsonArray *arr;
+
+  *out_columns = FALSE;
+  if (formats == NULL || JSON_NODE_HOLDS_NULL (formats))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (formats))
+    return FALSE;
+  arr = json_node_get_array (formats);
+  if (json_array_get_length (arr) > MAX_FORMATS)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonNode *f = json_array_get_element (arr, i);
+
+      if (!JSON_NODE_HOLDS_VALUE (f) || json_node_get_value_type (f) != G_TYPE_STRING ||
+          strlen (json_node_get_string (f)) > MAX_FORMAT_BYTES)
+        return FALSE;
+      if (g_str_equal (json_node_get_string (f), "snapshot-columns"))
+        *out_columns = TRUE;
+    }
+  return TRUE;
 }
 
 /* Checks the request's shape; answers and returns FALSE if it is wrong. */
@@ -493,6 +526,13 @@ read_sync_request (Request     *req,
           return FALSE;
         }
       out->limit = (guint) MIN (json_node_get_int (limit), (gint64) l->max_pull);
+    }
+  if (!read_formats (json_object_get_member (obj, "formats"), &out->columns))
+    {
+      g_autofree char *m = g_strdup_printf ("“formats” must be an array of at most %d texts of "
+                                            "at most %d bytes", MAX_FORMATS, MAX_FORMAT_BYTES);
+      respond_error (req, 400, "invalid_request", m, 0);
+      return FALSE;
     }
   if (events == NULL || JSON_NODE_HOLDS_NULL (events))
     return TRUE;
@@ -554,6 +594,12 @@ append_receipts (GString   *out,
 /* A first pull (no cursor yet, or a snapshot under way) goes case by case;
  * every later one by seq. */
 static gboolean
+is_snapshot_page (const SyncRequest *sr)
+{
+  return sr->snapshot != NULL || sr->cursor == 0;
+}
+
+static gboolean
 pull_page (FcHqServer        *self,
            const FcHqDevice  *device,
            const SyncRequest *sr,
@@ -565,14 +611,27 @@ pull_page (FcHqServer        *self,
 {
   gint64 cursor = sr->cursor;
 
-  if (sr->snapshot != NULL || sr->cursor == 0)
-    return fc_hq_store_pull_snapshot (self->store, device, sr->snapshot, sr->limit, out,
-                                      out_cursor, out_more, out_count, error);
+  if (is_snapshot_page (sr))
+    return fc_hq_store_pull_snapshot (self->store, device, sr->snapshot, sr->limit,
+                                      sr->columns ? FC_HQ_PULL_COLUMNS : FC_HQ_PULL_JSON_ARRAY,
+                                      out, out_cursor, out_more, out_count, error);
   if (!fc_hq_store_pull (self->store, device, sr->cursor, sr->limit, FC_HQ_PULL_JSON_ARRAY,
                          out, &cursor, out_more, out_count, error))
     return FALSE;
   *out_cursor = g_strdup_printf ("%" G_GINT64_FORMAT, cursor);
   return TRUE;
+}
+
+/* The response up to its page: "events":[ or "snapshot": (columns). */
+static void
+begin_response (GString   *out,
+                GPtrArray *receipts,
+                gboolean   columns)
+{
+  g_string_truncate (out, 0);
+  g_string_append_c (out, '{');
+  append_receipts (out, receipts);
+  g_string_append (out, columns ? "\"snapshot\":" : "\"events\":[");
 }
 
 static void
@@ -588,7 +647,7 @@ handle_sync (Request *req)
   g_autofree char *cursor = NULL;
   GString *out;
   gint64 t0;
-  gboolean more = FALSE, ok;
+  gboolean more = FALSE, ok, columns, pulled = FALSE;
   guint count = 0;
 
   if (obj == NULL)
@@ -606,28 +665,32 @@ handle_sync (Request *req)
           return;
         }
     }
-  /* From here the receipts are durable; a failing pull still answers them. */
+  /* From here the receipts are durable; a failing pull still answers them.
+   * A device that reads columns gets every snapshot page in that form,
+   * an empty one included, so the cursor alone tells it which to expect. */
+  columns = sr.columns && is_snapshot_page (&sr);
   out = g_string_sized_new (sr.limit > 0 ? 256 * (gsize) MIN (sr.limit, 20000u) : 1024);
-  g_string_append_c (out, '{');
-  append_receipts (out, receipts);
-  g_string_append (out, "\"events\":[");
+  begin_response (out, receipts, columns);
   t0 = g_get_monotonic_time ();
-  if (sr.limit > 0 && !pull_page (self, req->device, &sr, out, &cursor, &more, &count, &error))
+  if (sr.limit > 0)
     {
-      g_warning ("Pull for device %s failed: %s", req->device->device_id, error->message);
-      g_string_truncate (out, 0);
-      g_string_append_c (out, '{');
-      append_receipts (out, receipts);
-      g_string_append (out, "\"events\":[");
-      g_clear_pointer (&cursor, g_free);
-      more = TRUE;
+      pulled = pull_page (self, req->device, &sr, out, &cursor, &more, &count, &error);
+      if (!pulled)
+        {
+          g_warning ("Pull for device %s failed: %s", req->device->device_id, error->message);
+          begin_response (out, receipts, columns);
+          g_clear_pointer (&cursor, g_free);
+          more = TRUE;
+        }
     }
+  if (columns && !pulled)
+    fc_hq_snapshot_columns_append_empty (out);
   if (cursor == NULL)   /* nothing pulled: the cursor comes back as it was */
     cursor = sr.snapshot != NULL ? g_strdup (sr.snapshot)
                                  : g_strdup_printf ("%" G_GINT64_FORMAT, sr.cursor);
   g_debug ("sync: %u events pulled in %.1f ms", count, (g_get_monotonic_time () - t0) / 1000.0);
-  g_string_append_printf (out, "],\"cursor\":\"%s\",\"more\":%s,"
-                          "\"server_time\":%" G_GINT64_FORMAT "}", cursor,
+  g_string_append_printf (out, "%s,\"cursor\":\"%s\",\"more\":%s,"
+                          "\"server_time\":%" G_GINT64_FORMAT "}", columns ? "" : "]", cursor,
                           more ? "true" : "false", now_ms (self));
   respond (req, 200, g_string_free (out, FALSE));
 }

@@ -101,6 +101,7 @@ GPtrArray  *fc_hq_store_ingest         (FcHqStore        *self,
 typedef enum {
   FC_HQ_PULL_JSON_ARRAY = 0,   /* comma-separated, for a JSON array */
   FC_HQ_PULL_NDJSON     = 1,   /* one event per line */
+  FC_HQ_PULL_COLUMNS    = 2,   /* snapshot pages only: the "snapshot" object */
 } FcHqPullFormat;
 
 /* Appends the events after @after (seq) that @device may see and did not
@@ -123,16 +124,21 @@ gboolean    fc_hq_store_pull           (FcHqStore        *self,
  * whole cases until @limit events are written (a case bigger than a page is
  * split by seq). The cursor resumes the snapshot ("s<seq>:<case>[:<seq>]")
  * or, once every case is out, is the snapshot's seq, from which
- * fc_hq_store_pull() goes on. */
+ * fc_hq_store_pull() goes on. @format: FC_HQ_PULL_JSON_ARRAY (events for a
+ * JSON array) or FC_HQ_PULL_COLUMNS (one "snapshot" object, written whole
+ * only on success). */
 gboolean    fc_hq_store_pull_snapshot  (FcHqStore        *self,
                                         const FcHqDevice *device,
                                         const char       *cursor,
                                         guint             limit,
+                                        FcHqPullFormat    format,
                                         GString          *out,
                                         char            **out_cursor,
                                         gboolean         *out_more,
                                         guint            *out_count,
                                         GError          **error);
+/* A "snapshot" object without events (a push-only request, a failed pull). */
+void        fc_hq_snapshot_columns_append_empty (GString *out);
 char       *fc_hq_snapshot_cursor_format (gint64      snapshot,
                                           const char *case_id,
                                           gint64      seq);

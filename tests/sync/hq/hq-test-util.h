@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "fc-hq-wire.h"
@@ -210,18 +211,41 @@ hq_new_uuid (void)
   return fc_uuid7_new (g_get_real_time () / 1000);
 }
 
-/* A case.opened event for @outlet (NULL: no outlet field). */
+/* An event with every field given; @author is escaped, @payload is JSON. */
 static inline char *
-hq_event_opened (const char *id,
-                 const char *case_id,
-                 const char *device,
-                 const char *outlet,
-                 const char *assignee)
+hq_event_json (const char *id,
+               const char *case_id,
+               const char *type,
+               gint64      hlc,
+               const char *device,
+               const char *author,
+               const char *payload)
 {
-  GString *p = g_string_new ("{\"number\":\"FC-T-");
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "{\"id\":\"%s\",\"case_id\":\"%s\",\"type\":\"%s\",\"hlc\":%"
+                          G_GINT64_FORMAT ",\"device\":\"%s\",\"author\":", id, case_id, type,
+                          hlc, device);
+  fc_hq_wire_append_string (s, author);
+  g_string_append_printf (s, ",\"payload\":%s}", payload);
+  return g_string_free (s, FALSE);
+}
+
+/* A case.opened event at @hlc for @outlet (NULL: no outlet field). */
+static inline char *
+hq_event_opened_at (const char *id,
+                    const char *case_id,
+                    gint64      hlc,
+                    const char *device,
+                    const char *outlet,
+                    const char *assignee)
+{
+  GString *p = g_string_new (NULL);
   g_autofree char *payload = NULL;
 
-  g_string_append_len (p, case_id + 24, 8);
+  /* Derived case ids of one device share their last 58 bits: the hash
+   * of the whole id keeps numbers apart. */
+  g_string_append_printf (p, "{\"number\":\"FC-T-%08x", g_str_hash (case_id));
   g_string_append (p, "\",\"kind\":\"repair\",\"channel\":\"phone\",\"problem_type\":\"quality\","
                       "\"severity\":\"general\",\"description\":\"Air conditioner cools poorly; "
                       "filter clogged?\"");
@@ -231,9 +255,17 @@ hq_event_opened (const char *id,
     g_string_append_printf (p, ",\"assignee\":\"%s\"", assignee);
   g_string_append_c (p, '}');
   payload = g_string_free (p, FALSE);
-  return g_strdup_printf ("{\"id\":\"%s\",\"case_id\":\"%s\",\"type\":\"case.opened\",\"hlc\":%"
-                          G_GINT64_FORMAT ",\"device\":\"%s\",\"author\":\"wang\",\"payload\":%s}",
-                          id, case_id, hq_test_hlc (), device, payload);
+  return hq_event_json (id, case_id, "case.opened", hlc, device, "wang", payload);
+}
+
+static inline char *
+hq_event_opened (const char *id,
+                 const char *case_id,
+                 const char *device,
+                 const char *outlet,
+                 const char *assignee)
+{
+  return hq_event_opened_at (id, case_id, hq_test_hlc (), device, outlet, assignee);
 }
 
 static inline char *
@@ -247,12 +279,14 @@ hq_event_note (const char *id,
                           "\"payload\":{\"text\":\"%s\"}}", id, case_id, hq_test_hlc (), device, text);
 }
 
-/* {"device_id":…,"cursor":…,"events":[…],"limit":…}; @events: JSON texts. */
+/* {"device_id":…,"cursor":…,"events":[…],"limit":…,@extra}; @events: JSON
+ * texts; @extra: more members (nullable), e.g. "\"formats\":[…]". */
 static inline char *
-hq_sync_body (const char  *device_id,
-              const char  *cursor,
-              GPtrArray   *events,
-              int          limit)
+hq_sync_body_full (const char  *device_id,
+                   const char  *cursor,
+                   GPtrArray   *events,
+                   int          limit,
+                   const char  *extra)
 {
   GString *s = g_string_new (NULL);
 
@@ -267,6 +301,92 @@ hq_sync_body (const char  *device_id,
   g_string_append_c (s, ']');
   if (limit >= 0)
     g_string_append_printf (s, ",\"limit\":%d", limit);
+  if (extra != NULL)
+    g_string_append_printf (s, ",%s", extra);
   g_string_append_c (s, '}');
   return g_string_free (s, FALSE);
+}
+
+static inline char *
+hq_sync_body (const char  *device_id,
+              const char  *cursor,
+              GPtrArray   *events,
+              int          limit)
+{
+  return hq_sync_body_full (device_id, cursor, events, limit, NULL);
+}
+
+#define HQ_FORMATS_COLUMNS "\"formats\":[\"snapshot-columns\"]"
+
+/* ---- Snapshot pages in columns (docs/sync-protocol.md) ---- */
+
+/* The events of a "snapshot" object in the per-event form (without seq),
+ * as a device rebuilds them: counts group the cases, ms adds up within a
+ * case, a null id is the one derived from the hlc and device, a null case
+ * id the one derived from the case's first event here. Asserts the
+ * columns agree in length and their indexes are in range. */
+static inline JsonArray *
+hq_columns_events (JsonObject *snap)
+{
+  JsonArray *devices = json_object_get_array_member (snap, "devices");
+  JsonArray *authors = json_object_get_array_member (snap, "authors");
+  JsonArray *types = json_object_get_array_member (snap, "types");
+  JsonArray *cases = json_object_get_array_member (snap, "cases");
+  JsonArray *counts = json_object_get_array_member (snap, "counts");
+  const char *const cols[] = { "type", "device", "author", "ms", "ctr", "id", "payload" };
+  JsonArray *col[G_N_ELEMENTS (cols)];
+  JsonArray *out = json_array_new ();
+  guint k = 0, n;
+
+  g_assert_cmpuint (json_array_get_length (cases), ==, json_array_get_length (counts));
+  for (guint i = 0; i < G_N_ELEMENTS (cols); i++)
+    col[i] = json_object_get_array_member (snap, cols[i]);
+  n = json_array_get_length (col[0]);
+  for (guint i = 1; i < G_N_ELEMENTS (cols); i++)
+    g_assert_cmpuint (json_array_get_length (col[i]), ==, n);
+  for (guint c = 0; c < json_array_get_length (cases); c++)
+    {
+      gint64 count = json_array_get_int_element (counts, c);
+      g_autofree char *case_id = NULL;
+      gint64 ms = 0;
+
+      g_assert_cmpint (count, >=, 1);
+      for (gint64 j = 0; j < count; j++, k++)
+        {
+          JsonObject *ev = json_object_new ();
+          gint64 t = json_array_get_int_element (col[0], k);
+          gint64 d = json_array_get_int_element (col[1], k);
+          gint64 a = json_array_get_int_element (col[2], k);
+          gint64 ctr = json_array_get_int_element (col[4], k);
+          JsonNode *id = json_array_get_element (col[5], k);
+          const char *device;
+          gint64 hlc;
+          g_autofree char *derived = NULL;
+
+          g_assert_cmpuint (k, <, n);
+          g_assert_true (t >= 0 && t < json_array_get_length (types));
+          g_assert_true (d >= 0 && d < json_array_get_length (devices));
+          g_assert_true (a >= 0 && a < json_array_get_length (authors));
+          g_assert_true (ctr >= 0 && ctr <= 0xffff);
+          ms += json_array_get_int_element (col[3], k);
+          hlc = FC_HLC_MAKE (ms, ctr);
+          device = json_array_get_string_element (devices, d);
+          derived = fc_event_id_derive (hlc, device);
+          if (j == 0)
+            case_id = g_strdup (JSON_NODE_HOLDS_NULL (json_array_get_element (cases, c))
+                                ? derived : json_array_get_string_element (cases, c));
+          json_object_set_string_member (ev, "id", JSON_NODE_HOLDS_NULL (id)
+                                                   ? derived : json_node_get_string (id));
+          json_object_set_string_member (ev, "case_id", case_id);
+          json_object_set_string_member (ev, "type", json_array_get_string_element (types, t));
+          json_object_set_int_member (ev, "hlc", hlc);
+          json_object_set_string_member (ev, "device", device);
+          json_object_set_string_member (ev, "author", json_array_get_string_element (authors, a));
+          g_assert_true (JSON_NODE_HOLDS_OBJECT (json_array_get_element (col[6], k)));
+          json_object_set_member (ev, "payload", json_node_copy (json_array_get_element (col[6], k)));
+          json_array_add_object_element (out, ev);
+        }
+    }
+  g_assert_cmpuint (k, ==, n);
+  return out;
 }

@@ -927,6 +927,386 @@ test_snapshot_cursor_refused (Fixture *f, gconstpointer data)
     }
 }
 
+/* ---- Snapshot pages in columns ---- */
+
+static HqResponse *
+sync_formats (Fixture    *f,
+              Device     *d,
+              const char *cursor,
+              GPtrArray  *events,
+              int         limit,
+              const char *formats)
+{
+  g_autofree char *body = hq_sync_body_full (d->device_id, cursor, events, limit, formats);
+
+  return hq_post_json (f->session, f->url, "/v1/sync", d->token, body);
+}
+
+/* Pushes @events (JSON texts, taken) for @d; every one must be stored. */
+static void
+push_all (Fixture   *f,
+          Device    *d,
+          GPtrArray *events)
+{
+  g_autoptr(GPtrArray) owned = events;
+  g_autoptr(HqResponse) r = sync_events (f, d, "", owned, 0);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  for (guint i = 0; i < owned->len; i++)
+    g_assert_null (receipt_rejected (r, i));
+}
+
+/* A case whose ids @d derives as the app does (the case's id is its
+ * opening event's), with @notes notes: returns the case id. */
+static char *
+open_derived_case (Fixture *f,
+                   Device  *d,
+                   guint    notes)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_free);
+  gint64 hlc = hq_test_hlc ();
+  char *case_id = fc_event_id_derive (hlc, d->device_id);
+
+  g_ptr_array_add (events, hq_event_opened_at (case_id, case_id, hlc, d->device_id, "SH-01", NULL));
+  for (guint i = 0; i < notes; i++)
+    {
+      gint64 h = hq_test_hlc ();
+      g_autofree char *id = fc_event_id_derive (h, d->device_id);
+      g_ptr_array_add (events, hq_event_json (id, case_id, "note.added", h, d->device_id, "wang",
+                                              "{\"text\":\"step\"}"));
+    }
+  push_all (f, d, events);
+  return case_id;
+}
+
+/* A note by @d on @case_id at @hlc, its id derived or (@random) not. */
+static void
+add_note (Fixture    *f,
+          Device     *d,
+          const char *case_id,
+          gint64      hlc,
+          gboolean    random,
+          const char *author)
+{
+  GPtrArray *events = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *id = random ? hq_new_uuid () : fc_event_id_derive (hlc, d->device_id);
+
+  g_ptr_array_add (events, hq_event_json (id, case_id, "note.added", hlc, d->device_id, author,
+                                          "{\"text\":\"a \\\"quoted\\\" note, 备注\"}"));
+  push_all (f, d, events);
+}
+
+static char *
+event_text (JsonObject *ev)
+{
+  g_autoptr(JsonObject) copy = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  static const char *const fields[] = { "id", "case_id", "type", "hlc", "device", "author", "payload" };
+
+  /* Every field of the wire form but seq, in one order. */
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    json_object_set_member (copy, fields[i], json_node_copy (json_object_get_member (ev, fields[i])));
+  json_node_set_object (node, copy);
+  return json_to_string (node, FALSE);
+}
+
+/* The data for the columns tests: derived and random ids, several devices
+ * and authors (one that needs escaping), HQ's own step, a case of 16
+ * events (more than a page of 7), a step stamped before the one before it
+ * (a negative ms), the puller's own event and another outlet's case. */
+static void
+columns_data (Fixture *f,
+              Device  *a,
+              Device  *c,
+              Device  *b,
+              GHashTable *random_ids)
+{
+  g_auto(Device) bj = { 0 };
+  g_autoptr(GPtrArray) derived = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcEvent) assigned = NULL;
+  g_autofree char *rand_case = hq_new_uuid ();
+  g_autofree char *rand_open = hq_new_uuid ();
+  g_autofree char *mixed_case = hq_new_uuid ();
+  g_autofree char *bj_case = NULL;
+  gint64 hlc;
+
+  enrol (f, "BJ-02", NULL, &bj);
+  for (guint i = 0; i < 5; i++)
+    g_ptr_array_add (derived, open_derived_case (f, a, 1));
+  for (guint i = 0; i < 5; i++)
+    add_note (f, c, g_ptr_array_index (derived, i), hq_test_hlc (), FALSE, "li \"the fixer\" \\ 李");
+  g_ptr_array_add (derived, open_derived_case (f, a, 15));
+  /* Random ids: the case's and every event's. */
+  {
+    GPtrArray *events = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (events, hq_event_opened (rand_open, rand_case, a->device_id, "SH-01", NULL));
+    push_all (f, a, events);
+    g_hash_table_add (random_ids, g_strdup (rand_open));
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, rand_case);
+      note_each (f, a, one, "random");
+    }
+  /* A derived opening event in a case whose id is not its id. */
+  {
+    GPtrArray *events = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *id = NULL;
+
+    hlc = hq_test_hlc ();
+    id = fc_event_id_derive (hlc, a->device_id);
+    g_ptr_array_add (events, hq_event_opened_at (id, mixed_case, hlc, a->device_id, "SH-01", NULL));
+    push_all (f, a, events);
+  }
+  /* A stamp with a high counter, earlier than the case's last event. */
+  hlc = FC_HLC_MAKE (FC_HLC_MS (hq_test_hlc ()) - 60000, 0xabcd);
+  add_note (f, c, g_ptr_array_index (derived, 1), hlc, FALSE, "li");
+  add_note (f, c, g_ptr_array_index (derived, 2), hq_test_hlc (), TRUE, "li");
+  assigned = fc_hq_server_assign (f->server, g_ptr_array_index (derived, 3), "zhao", &error);
+  g_assert_no_error (error);
+  add_note (f, b, g_ptr_array_index (derived, 4), hq_test_hlc (), FALSE, "zhang");
+  bj_case = open_case (f, &bj, "BJ-02");
+}
+
+/* Pulls the whole snapshot of @d in pages of @limit; returns each page's
+ * response (HqResponse*). */
+static GPtrArray *
+pull_snapshot_pages (Fixture    *f,
+                     Device     *d,
+                     int         limit,
+                     const char *formats)
+{
+  GPtrArray *pages = g_ptr_array_new_with_free_func ((GDestroyNotify) hq_response_free);
+  g_autofree char *cursor = g_strdup ("");
+  gboolean more = TRUE;
+
+  while (more && (cursor[0] == '\0' || cursor[0] == 's'))
+    {
+      HqResponse *r = sync_formats (f, d, cursor, NULL, limit, formats);
+
+      g_assert_cmpuint (r->status, ==, 200);
+      g_ptr_array_add (pages, r);
+      more = json_object_get_boolean_member (hq_object (r), "more");
+      g_free (cursor);
+      cursor = g_strdup (json_object_get_string_member (hq_object (r), "cursor"));
+      g_assert_cmpuint (pages->len, <, 50);
+    }
+  return pages;
+}
+
+/* A first pull in columns carries exactly the events of one per event,
+ * page by page with the same cursors; derived ids are left out, the
+ * others sent; seq pages after the snapshot stay per event. */
+static void
+test_snapshot_columns (Fixture *f, gconstpointer data)
+{
+  g_auto(Device) a = { 0 };
+  g_auto(Device) c = { 0 };
+  g_auto(Device) b = { 0 };
+  g_autoptr(GHashTable) random_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GPtrArray) plain = NULL;
+  g_autoptr(GPtrArray) cols = NULL;
+  g_autoptr(GHashTable) cases_seen = g_hash_table_new (g_str_hash, g_str_equal);
+  guint total = 0, null_ids = 0, sent_ids = 0, null_cases = 0, sent_cases = 0;
+  gboolean cut = FALSE, negative = FALSE, hq_seen = FALSE, escaped = FALSE;
+  const char *cursor;
+
+  enrol (f, "SH-01", NULL, &a);
+  enrol (f, "SH-01", NULL, &c);
+  enrol (f, "SH-01", NULL, &b);
+  columns_data (f, &a, &c, &b, random_ids);
+
+  plain = pull_snapshot_pages (f, &b, 7, NULL);
+  cols = pull_snapshot_pages (f, &b, 7, HQ_FORMATS_COLUMNS);
+  g_assert_cmpuint (plain->len, ==, cols->len);
+  g_assert_cmpuint (plain->len, >=, 5);
+  for (guint i = 0; i < plain->len; i++)
+    {
+      HqResponse *pr = g_ptr_array_index (plain, i);
+      HqResponse *cr = g_ptr_array_index (cols, i);
+      JsonObject *snap = json_object_get_object_member (hq_object (cr), "snapshot");
+      JsonArray *events = member_array (pr, "events");
+      g_autoptr(JsonArray) rebuilt = NULL;
+
+      g_assert_false (json_object_has_member (hq_object (pr), "snapshot"));
+      g_assert_false (json_object_has_member (hq_object (cr), "events"));
+      g_assert_nonnull (snap);
+      rebuilt = hq_columns_events (snap);
+      g_assert_cmpstr (json_object_get_string_member (hq_object (pr), "cursor"), ==,
+                       json_object_get_string_member (hq_object (cr), "cursor"));
+      g_assert_cmpint (json_object_get_boolean_member (hq_object (pr), "more"), ==,
+                       json_object_get_boolean_member (hq_object (cr), "more"));
+      g_assert_cmpuint (json_array_get_length (rebuilt), ==, json_array_get_length (events));
+      for (guint k = 0; k < json_array_get_length (events); k++)
+        {
+          g_autofree char *want = event_text (json_array_get_object_element (events, k));
+          g_autofree char *got = event_text (json_array_get_object_element (rebuilt, k));
+          g_assert_cmpstr (got, ==, want);
+        }
+      total += json_array_get_length (events);
+
+      /* The ids that were sent are exactly the ones not derived. */
+      for (guint k = 0, e = 0; k < json_array_get_length (json_object_get_array_member (snap, "cases")); k++)
+        {
+          JsonNode *cn = json_array_get_element (json_object_get_array_member (snap, "cases"), k);
+          JsonObject *first = json_array_get_object_element (events, e);
+          g_autofree char *derived = fc_event_id_derive (json_object_get_int_member (first, "hlc"),
+                                                         json_object_get_string_member (first, "device"));
+          const char *case_id = json_object_get_string_member (first, "case_id");
+
+          g_assert_cmpint (JSON_NODE_HOLDS_NULL (cn), ==, g_str_equal (case_id, derived));
+          if (JSON_NODE_HOLDS_NULL (cn))
+            null_cases++;
+          else
+            sent_cases++;
+          /* A case met again: the rest of a case cut by the page before. */
+          if (!g_hash_table_add (cases_seen, (gpointer) case_id))
+            {
+              g_assert_cmpuint (k, ==, 0);
+              g_assert_false (JSON_NODE_HOLDS_NULL (cn));
+              cut = TRUE;
+            }
+          e += json_array_get_int_element (json_object_get_array_member (snap, "counts"), k);
+        }
+      for (guint k = 0; k < json_array_get_length (events); k++)
+        {
+          JsonObject *ev = json_array_get_object_element (events, k);
+          JsonNode *idn = json_array_get_element (json_object_get_array_member (snap, "id"), k);
+          g_autofree char *derived = fc_event_id_derive (json_object_get_int_member (ev, "hlc"),
+                                                         json_object_get_string_member (ev, "device"));
+          const char *id = json_object_get_string_member (ev, "id");
+
+          g_assert_cmpint (JSON_NODE_HOLDS_NULL (idn), ==, g_str_equal (id, derived));
+          if (JSON_NODE_HOLDS_NULL (idn))
+            null_ids++;
+          else
+            sent_ids++;
+          if (g_hash_table_contains (random_ids, id))
+            g_assert_false (JSON_NODE_HOLDS_NULL (idn));
+          if (g_str_equal (json_object_get_string_member (ev, "device"), "hq"))
+            hq_seen = TRUE;
+          if (strchr (json_object_get_string_member (ev, "author"), '"') != NULL)
+            escaped = TRUE;
+          negative = negative ||
+                     json_array_get_int_element (json_object_get_array_member (snap, "ms"), k) < 0;
+        }
+    }
+  /* Everything but the puller's own note and Beijing's case (2 events). */
+  g_assert_cmpint (total, ==, count_events (f) - 1 - 2);
+  g_assert_true (cut);
+  g_assert_true (negative);
+  g_assert_true (hq_seen);
+  g_assert_true (escaped);
+  g_assert_cmpuint (null_cases, >=, 6);
+  g_assert_cmpuint (sent_cases, >=, 3);   /* random, mixed, the cut case's rest */
+  g_assert_cmpuint (null_ids, >=, 30);
+  g_assert_cmpuint (sent_ids, ==, 4);     /* the random ones: 3 by a, 1 by c */
+
+  /* After the snapshot, pages go by seq and stay per event. */
+  cursor = json_object_get_string_member (hq_object (g_ptr_array_index (cols, cols->len - 1)), "cursor");
+  g_assert_true (g_ascii_isdigit (cursor[0]));
+  add_note (f, &a, json_object_get_string_member (json_array_get_object_element (
+                     member_array (g_ptr_array_index (plain, 0), "events"), 0), "case_id"),
+            hq_test_hlc (), FALSE, "wang");
+  {
+    g_autoptr(HqResponse) r = sync_formats (f, &b, cursor, NULL, 7, HQ_FORMATS_COLUMNS);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_false (json_object_has_member (hq_object (r), "snapshot"));
+    g_assert_cmpuint (json_array_get_length (member_array (r, "events")), ==, 1);
+    g_assert_true (json_object_has_member (json_array_get_object_element (member_array (r, "events"), 0),
+                                           "seq"));
+  }
+}
+
+/* Edges of the columns form: an empty scope, a push-only request, a device
+ * that lists other formats as well. */
+static void
+test_snapshot_columns_empty (Fixture *f, gconstpointer data)
+{
+  g_auto(Device) a = { 0 };
+  g_auto(Device) b = { 0 };
+  static const char *const names[] = { "devices", "authors", "types", "cases", "counts", "type",
+                                       "device", "author", "ms", "ctr", "id", "payload" };
+  g_autoptr(HqResponse) empty = NULL;
+  g_autoptr(HqResponse) push_only = NULL;
+  g_autoptr(HqResponse) many = NULL;
+  g_autofree char *case_id = NULL;
+
+  enrol (f, "SH-01", NULL, &a);
+  enrol (f, "BJ-02", NULL, &b);
+  case_id = open_case (f, &a, "SH-01");
+
+  empty = sync_formats (f, &b, "", NULL, 10, HQ_FORMATS_COLUMNS);
+  g_assert_cmpuint (empty->status, ==, 200);
+  g_assert_false (json_object_has_member (hq_object (empty), "events"));
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+                        json_object_get_object_member (hq_object (empty), "snapshot"), names[i])), ==, 0);
+  g_assert_false (json_object_get_boolean_member (hq_object (empty), "more"));
+
+  push_only = sync_formats (f, &b, "", NULL, 0, HQ_FORMATS_COLUMNS);
+  g_assert_cmpuint (push_only->status, ==, 200);
+  g_assert_nonnull (json_object_get_object_member (hq_object (push_only), "snapshot"));
+
+  /* Eight entries, unknown ones among them, one of 32 bytes: accepted. */
+  many = sync_formats (f, &a, "", NULL, 10,
+                       "\"formats\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"\","
+                       "\"0123456789abcdef0123456789abcdef\",\"snapshot-columns\"]");
+  g_assert_cmpuint (many->status, ==, 200);
+  g_assert_nonnull (json_object_get_object_member (hq_object (many), "snapshot"));
+}
+
+/* "formats" of the wrong shape: 400 invalid_request, nothing stored (not
+ * even the batch that came with it). */
+static void
+test_formats_refused (Fixture *f, gconstpointer data)
+{
+  static const char *const bad[] = {
+    "\"formats\":{\"snapshot-columns\":true}",
+    "\"formats\":5",
+    "\"formats\":\"snapshot-columns\"",
+    "\"formats\":[1,2]",
+    "\"formats\":[\"snapshot-columns\",null]",
+    "\"formats\":[[\"snapshot-columns\"]]",
+    "\"formats\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"snapshot-columns\"]",
+    "\"formats\":[\"snapshot-columns\",\"0123456789abcdef0123456789abcdefX\"]",
+  };
+  g_auto(Device) a = { 0 };
+  g_autofree char *case_id = NULL;
+  gint64 before;
+
+  enrol (f, "SH-01", NULL, &a);
+  case_id = open_case (f, &a, "SH-01");
+  before = count_events (f);
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *id = hq_new_uuid ();
+      g_autoptr(HqResponse) r = NULL;
+
+      g_test_message ("%s", bad[i]);
+      g_ptr_array_add (events, hq_event_note (id, case_id, a.device_id, "x"));
+      r = sync_formats (f, &a, "", events, 10, bad[i]);
+      g_assert_cmpuint (r->status, ==, 400);
+      assert_refused (f, r, before, "invalid_request");
+    }
+  /* null is absent: stored, answered per event. */
+  {
+    g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *id = hq_new_uuid ();
+    g_autoptr(HqResponse) r = NULL;
+
+    g_ptr_array_add (events, hq_event_note (id, case_id, a.device_id, "x"));
+    r = sync_formats (f, &a, "", events, 10, "\"formats\":null");
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_nonnull (member_array (r, "events"));
+    g_assert_cmpint (count_events (f), ==, before + 1);
+  }
+}
+
 /* ---- HQ's own steps ---- */
 
 static void
@@ -1102,6 +1482,9 @@ main (int argc, char **argv)
   ADD ("/hq/pagination", test_pagination);
   ADD ("/hq/snapshot-pull", test_snapshot_pull);
   ADD ("/hq/snapshot-cursor-refused", test_snapshot_cursor_refused);
+  ADD ("/hq/snapshot-columns", test_snapshot_columns);
+  ADD ("/hq/snapshot-columns-empty", test_snapshot_columns_empty);
+  ADD ("/hq/formats-refused", test_formats_refused);
   ADD ("/hq/admin-steps", test_admin_steps);
   ADD ("/hq/reference", test_reference);
   ADD ("/hq/faults", test_faults);
