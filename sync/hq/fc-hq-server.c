@@ -26,10 +26,6 @@
 
 #define MIB (1024 * 1024)
 #define GZIP_MIN_BYTES 1024
-/* Level 9: 10 % fewer bytes than zlib's default on event pages (a first
- * pull of 60,000 events: 1.78 MB instead of 1.91 MB) for ~70 ms more CPU
- * per 20,000 events; bytes on a mobile link cost more than that. */
-#define GZIP_LEVEL 9
 #define REF_DEFAULT_LIMIT 1000
 #define REF_MAX_LIMIT 10000
 #define MAX_EVENT_ID_BYTES 64
@@ -153,7 +149,7 @@ respond (Request *req,
       (len >= GZIP_MIN_BYTES && client_accepts_gzip (msg)))
     {
       gint64 t0 = g_get_monotonic_time ();
-      GBytes *gz = fc_hq_wire_gzip (g_bytes_get_data (bytes, NULL), len, GZIP_LEVEL);
+      GBytes *gz = fc_hq_wire_gzip (g_bytes_get_data (bytes, NULL), len, FC_HQ_WIRE_GZIP_LEVEL);
 
       g_debug ("%s: %" G_GSIZE_FORMAT " bytes gzipped to %" G_GSIZE_FORMAT " in %.1f ms",
                req->path, len, g_bytes_get_size (gz), (g_get_monotonic_time () - t0) / 1000.0);
