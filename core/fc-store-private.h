@@ -122,6 +122,21 @@ gboolean fc_store_apply_sync_quietly (FcStore    *self,
                                       const char *cursor,
                                       GPtrArray  *inserted,
                                       GError    **error);
+
+typedef enum {
+  FC_STORE_APPLY_NONE         = 0,
+  /* A first pull's snapshot page: the cases it brings are stored and
+   * listed at once, their search rows wait for fc_store_index_pending(). */
+  FC_STORE_APPLY_DEFER_SEARCH = 1 << 0,
+} FcStoreApplyFlags;
+
+gboolean fc_store_apply_sync_quietly_full (FcStore          *self,
+                                           GPtrArray        *receipts,
+                                           GPtrArray        *incoming,
+                                           const char       *cursor,
+                                           FcStoreApplyFlags flags,
+                                           GPtrArray        *inserted,
+                                           GError          **error);
 /* … and, on the thread of the store the UI watches, its clock and signals.
  * A writer may empty @inserted when it holds more than
  * FC_STORE_CASE_SIGNALS_MAX events (only "changed" is emitted then) and pass
@@ -130,5 +145,22 @@ gboolean fc_store_apply_sync_quietly (FcStore    *self,
 void     fc_store_announce_applied   (FcStore   *self,
                                       GPtrArray *inserted,
                                       gint64     max_hlc);
+
+/* cases.fts_rowid is the case's row in case_fts (> 0), or this while its
+ * search row waits (FC_STORE_APPLY_DEFER_SEARCH); 0 means no case row. A
+ * case refolded meanwhile (a step recorded, a later page that is no
+ * snapshot) is indexed then, so it is never indexed twice. */
+#define FC_STORE_FTS_PENDING (-1)
+
+/* Indexes up to @max_cases (0: all) pending cases from their stored events,
+ * with the text a refold would give them, in one transaction; @out_indexed
+ * (optional) says how many. A kill at any moment leaves each case indexed
+ * once or still pending. */
+gboolean fc_store_index_pending      (FcStore  *self,
+                                      guint     max_cases,
+                                      guint    *out_indexed,
+                                      GError  **error);
+/* Whether any case waits for its search row (an index lookup). */
+gboolean fc_store_has_index_pending  (FcStore  *self);
 
 G_END_DECLS

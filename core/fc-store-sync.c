@@ -85,25 +85,37 @@ severity_rank (const char *severity)
   return 1;
 }
 
-/* The searchable text of a case: what the customer said and what was found. */
+/* The members of each event's payload that make a case's searchable text:
+ * what the customer said and what was found. All are texts (fc-event.c's
+ * schema), in every type that has them. */
+static const char *const body_members[] = {
+  "description", "symptom", "cause", "steps", "text", "comment", "summary", "model",
+  "product_serial", "number",
+};
+
+/* 32 KiB is plenty to find a case by; a chatty case stops adding there. */
+static void
+body_append (GString    *body,
+             const char *value)
+{
+  if (value == NULL || body->len >= 32 * 1024)
+    return;
+  g_string_append (body, value);
+  g_string_append_c (body, '\n');
+}
+
+/* The searchable text of a case, from its events in fold order. */
 static char *
 case_body (GPtrArray *events)
 {
-  static const char *const members[] = {
-    "description", "symptom", "cause", "steps", "text", "comment", "summary", "model",
-    "product_serial", "number",
-  };
   GString *body = g_string_new (NULL);
 
   for (guint i = 0; i < events->len; i++)
     {
       FcEvent *ev = g_ptr_array_index (events, i);
-      for (guint m = 0; m < G_N_ELEMENTS (members); m++)
-        {
-          const char *v = json_object_get_string_member_with_default (ev->payload, members[m], NULL);
-          if (v != NULL && body->len < 32 * 1024)
-            g_string_append_printf (body, "%s\n", v);
-        }
+      for (guint m = 0; m < G_N_ELEMENTS (body_members); m++)
+        body_append (body, json_object_get_string_member_with_default (ev->payload,
+                                                                       body_members[m], NULL));
     }
   return g_string_free (body, FALSE);
 }
@@ -162,20 +174,22 @@ read_fts_rowid (FcStore    *self,
   return TRUE;
 }
 
+/* Writes a case's row in case_fts: replaces the row at *@inout_rowid when
+ * it has one (> 0), else adds one and returns its rowid there. */
 static gboolean
-write_fts (FcStore          *self,
-           const FcCaseFold *fold,
-           GPtrArray        *events,
-           gint64           *inout_rowid,
-           GError          **error)
+index_case (FcStore    *self,
+            const char *case_id,
+            const char *raw_title,
+            const char *raw_body,
+            gint64     *inout_rowid,
+            GError    **error)
 {
   g_autoptr(FcStmt) del = NULL;
   g_autoptr(FcStmt) ins = NULL;
-  g_autofree char *raw = case_body (events);
-  g_autofree char *body = fc_fts_index_text (raw);
-  g_autofree char *title = fc_fts_index_text (fold->title);
+  g_autofree char *body = fc_fts_index_text (raw_body);
+  g_autofree char *title = fc_fts_index_text (raw_title);
 
-  if (*inout_rowid != 0)
+  if (*inout_rowid > 0)
     {
       del = fc_store_prepare_cached (self, "DELETE FROM case_fts WHERE rowid = ?", error);
       if (del == NULL)
@@ -188,15 +202,27 @@ write_fts (FcStore          *self,
                                    "VALUES (?, ?, ?, ?)", error);
   if (ins == NULL)
     return FALSE;
-  if (*inout_rowid != 0)
+  if (*inout_rowid > 0)
     fc_stmt_bind_int64 (ins, 1, *inout_rowid);
-  fc_stmt_bind_text (ins, 2, fold->case_id);
+  fc_stmt_bind_text (ins, 2, case_id);
   fc_stmt_bind_text (ins, 3, title);
   fc_stmt_bind_text (ins, 4, body);
   if (!fc_stmt_run (ins, error))
     return FALSE;
   *inout_rowid = sqlite3_last_insert_rowid (self->db);
   return TRUE;
+}
+
+static gboolean
+write_fts (FcStore          *self,
+           const FcCaseFold *fold,
+           GPtrArray        *events,
+           gint64           *inout_rowid,
+           GError          **error)
+{
+  g_autofree char *raw = case_body (events);
+
+  return index_case (self, fold->case_id, fold->title, raw, inout_rowid, error);
 }
 
 static gboolean
@@ -258,12 +284,16 @@ write_case_row (FcStore          *self,
 }
 
 /* Folds @events (all of the case's events, in any order) and writes what
- * changed: conflict marks, the FTS row and the case row. */
+ * changed: conflict marks, the FTS row and the case row. With
+ * @defer_search, a case not indexed yet (new, or still pending) is only
+ * marked FC_STORE_FTS_PENDING; one already indexed is indexed again now,
+ * so its search row never goes stale. */
 static gboolean
 refold_events (FcStore    *self,
                const char *case_id,
                GPtrArray  *events,
                gint64      fts_rowid,
+               gboolean    defer_search,
                GError    **error)
 {
   g_autoptr(GPtrArray) before = g_ptr_array_new_full (events->len, g_free);
@@ -279,11 +309,26 @@ refold_events (FcStore    *self,
     }
   fc_case_fold_init (&fold, case_id);
   fc_case_fold_events (&fold, events);
-  ok = update_conflict_marks (self, events, before, error) &&
-       write_fts (self, &fold, events, &fts_rowid, error) &&
-       write_case_row (self, &fold, fts_rowid, error);
+  ok = update_conflict_marks (self, events, before, error);
+  if (ok && defer_search && fts_rowid <= 0)
+    fts_rowid = FC_STORE_FTS_PENDING;
+  else if (ok)
+    ok = write_fts (self, &fold, events, &fts_rowid, error);
+  ok = ok && write_case_row (self, &fold, fts_rowid, error);
   fc_case_fold_clear (&fold);
   return ok;
+}
+
+static gboolean
+refold_stored_case (FcStore    *self,
+                    const char *case_id,
+                    gint64      fts_rowid,
+                    gboolean    defer_search,
+                    GError    **error)
+{
+  g_autoptr(GPtrArray) events = fc_store_read_events (self, case_id, error);
+
+  return events != NULL && refold_events (self, case_id, events, fts_rowid, defer_search, error);
 }
 
 gboolean
@@ -291,38 +336,35 @@ fc_store_refold_case_in_tx (FcStore    *self,
                             const char *case_id,
                             GError    **error)
 {
-  g_autoptr(GPtrArray) events = NULL;
   gint64 fts_rowid = 0;
 
   g_assert (self->tx_depth > 0);
-  if (!read_fts_rowid (self, case_id, &fts_rowid, error))
-    return FALSE;
-  events = fc_store_read_events (self, case_id, error);
-  return events != NULL && refold_events (self, case_id, events, fts_rowid, error);
+  return read_fts_rowid (self, case_id, &fts_rowid, error) &&
+         refold_stored_case (self, case_id, fts_rowid, FALSE, error);
 }
 
 /* A case this store has never seen (a first sync brings thousands) is
  * folded from the events at hand: reading them back would parse every
- * payload's JSON a second time. Only a case with stored events is read. */
+ * payload's JSON a second time. Only a case with stored events (a case
+ * row, indexed or FC_STORE_FTS_PENDING) is read. */
 static gboolean
 refold_case_with_new (FcStore    *self,
                       const char *case_id,
                       GPtrArray  *new_events,
+                      gboolean    defer_search,
                       GError    **error)
 {
   g_autoptr(GPtrArray) events = NULL;
   gint64 fts_rowid = 0;
-  gboolean known;
 
   if (!read_fts_rowid (self, case_id, &fts_rowid, error))
     return FALSE;
-  known = fts_rowid != 0;
-  if (known)
-    return fc_store_refold_case_in_tx (self, case_id, error);
+  if (fts_rowid != 0)
+    return refold_stored_case (self, case_id, fts_rowid, defer_search, error);
   events = g_ptr_array_new_full (new_events->len, (GDestroyNotify) fc_event_unref);
   for (guint i = 0; i < new_events->len; i++)
     g_ptr_array_add (events, fc_event_ref (g_ptr_array_index (new_events, i)));
-  return refold_events (self, case_id, events, 0, error);
+  return refold_events (self, case_id, events, 0, defer_search, error);
 }
 
 static gboolean
@@ -333,7 +375,9 @@ insert_one (FcStore     *self,
             gboolean    *out_new,
             GError     **error)
 {
-  g_autofree char *payload = fc_event_payload_to_string (ev);
+  /* The payload as HQ sent it, when the parser kept it: the same JSON,
+   * without serialising the parsed object again. */
+  g_autofree char *payload = ev->payload_text == NULL ? fc_event_payload_to_string (ev) : NULL;
 
   sqlite3_reset (stmt->stmt);
   fc_stmt_bind_text (stmt, 1, ev->id);
@@ -342,7 +386,7 @@ insert_one (FcStore     *self,
   fc_stmt_bind_int64 (stmt, 4, ev->hlc);
   fc_stmt_bind_text (stmt, 5, ev->device);
   fc_stmt_bind_text (stmt, 6, ev->author);
-  fc_stmt_bind_text (stmt, 7, payload);
+  fc_stmt_bind_text (stmt, 7, payload != NULL ? payload : ev->payload_text);
   fc_stmt_bind_int64 (stmt, 8, state);
   fc_stmt_bind_int64 (stmt, 9, ev->server_seq);
   if (!fc_stmt_run (stmt, error))
@@ -351,12 +395,13 @@ insert_one (FcStore     *self,
   return TRUE;
 }
 
-gboolean
-fc_store_insert_events_in_tx (FcStore    *self,
-                              GPtrArray  *events,
-                              FcSyncState state,
-                              GPtrArray  *inserted,
-                              GError    **error)
+static gboolean
+insert_events (FcStore    *self,
+               GPtrArray  *events,
+               FcSyncState state,
+               gboolean    defer_search,
+               GPtrArray  *inserted,
+               GError    **error)
 {
   g_autoptr(FcStmt) stmt = NULL;
   /* case id → the case's new events (borrowed from @events) */
@@ -394,9 +439,19 @@ fc_store_insert_events_in_tx (FcStore    *self,
     }
   g_hash_table_iter_init (&iter, cases);
   while (g_hash_table_iter_next (&iter, &case_id, &new_events))
-    if (!refold_case_with_new (self, case_id, new_events, error))
+    if (!refold_case_with_new (self, case_id, new_events, defer_search, error))
       return FALSE;
   return TRUE;
+}
+
+gboolean
+fc_store_insert_events_in_tx (FcStore    *self,
+                              GPtrArray  *events,
+                              FcSyncState state,
+                              GPtrArray  *inserted,
+                              GError    **error)
+{
+  return insert_events (self, events, state, FALSE, inserted, error);
 }
 
 /* ---- Sync bookkeeping ---- */
@@ -502,20 +557,23 @@ emit_for (FcStore   *self,
 }
 
 gboolean
-fc_store_apply_sync_quietly (FcStore    *self,
-                             GPtrArray  *receipts,
-                             GPtrArray  *incoming,
-                             const char *cursor,
-                             GPtrArray  *inserted,
-                             GError    **error)
+fc_store_apply_sync_quietly_full (FcStore          *self,
+                                  GPtrArray        *receipts,
+                                  GPtrArray        *incoming,
+                                  const char       *cursor,
+                                  FcStoreApplyFlags flags,
+                                  GPtrArray        *inserted,
+                                  GError          **error)
 {
+  gboolean defer_search = (flags & FC_STORE_APPLY_DEFER_SEARCH) != 0;
+
   g_return_val_if_fail (FC_IS_STORE (self), FALSE);
   g_return_val_if_fail (inserted != NULL, FALSE);
   if (!fc_store_tx_begin (self, error))
     return FALSE;
   if (!apply_receipts (self, receipts, error) ||
       (incoming != NULL &&
-       !fc_store_insert_events_in_tx (self, incoming, FC_SYNC_REMOTE, inserted, error)) ||
+       !insert_events (self, incoming, FC_SYNC_REMOTE, defer_search, inserted, error)) ||
       (cursor != NULL && !fc_store_set_meta (self, "sync.cursor", cursor, error)) ||
       !fc_store_tx_commit (self, error))
     {
@@ -524,6 +582,18 @@ fc_store_apply_sync_quietly (FcStore    *self,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+fc_store_apply_sync_quietly (FcStore    *self,
+                             GPtrArray  *receipts,
+                             GPtrArray  *incoming,
+                             const char *cursor,
+                             GPtrArray  *inserted,
+                             GError    **error)
+{
+  return fc_store_apply_sync_quietly_full (self, receipts, incoming, cursor,
+                                           FC_STORE_APPLY_NONE, inserted, error);
 }
 
 void
@@ -579,4 +649,152 @@ fc_store_ingest (FcStore    *self,
     }
   emit_for (self, inserted);
   return TRUE;
+}
+
+/* ---- Search rows left for later ---- */
+
+/* The case's searchable text as case_body() makes it, read from its stored
+ * events without building their JSON objects: SQLite's JSON functions take
+ * the members (texts in every type, see body_members) straight from the
+ * stored payloads, in fold order. */
+static const char *
+stored_body_sql (void)
+{
+  static gsize once = 0;
+  static char *sql;
+
+  if (g_once_init_enter (&once))
+    {
+      GString *s = g_string_new ("SELECT ");
+      for (guint m = 0; m < G_N_ELEMENTS (body_members); m++)
+        g_string_append_printf (s, "%spayload ->> '$.%s'", m > 0 ? ", " : "", body_members[m]);
+      g_string_append (s, " FROM events WHERE case_id = ? ORDER BY hlc, device, id");
+      sql = g_string_free (s, FALSE);
+      g_once_init_leave (&once, 1);
+    }
+  return sql;
+}
+
+static char *
+stored_body (FcStore    *self,
+             const char *case_id,
+             GError    **error)
+{
+  g_autoptr(FcStmt) stmt = fc_store_prepare_cached (self, stored_body_sql (), error);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GError) local = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  fc_stmt_bind_text (stmt, 1, case_id);
+  while (fc_stmt_step (stmt, &local))
+    for (guint m = 0; m < G_N_ELEMENTS (body_members); m++)
+      if (sqlite3_column_type (stmt->stmt, m) == SQLITE_TEXT)
+        body_append (body, fc_stmt_text (stmt, m));
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&body), FALSE);
+}
+
+/* Up to @max_cases (0: all) pending cases' ids and titles, alternating;
+ * read whole before any is written, as indexing moves them in the index
+ * this reads. */
+static GPtrArray *
+read_pending_cases (FcStore  *self,
+                    guint     max_cases,
+                    GError  **error)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) local = NULL;
+
+  stmt = fc_store_prepare_cached (self, "SELECT id, title FROM cases WHERE fts_rowid = ?1 LIMIT ?2",
+                                  error);
+  if (stmt == NULL)
+    return NULL;
+  fc_stmt_bind_int64 (stmt, 1, FC_STORE_FTS_PENDING);
+  fc_stmt_bind_int64 (stmt, 2, max_cases > 0 ? (gint64) max_cases : -1);
+  while (fc_stmt_step (stmt, &local))
+    {
+      g_ptr_array_add (out, g_strdup (fc_stmt_text (stmt, 0)));
+      g_ptr_array_add (out, g_strdup (fc_stmt_text (stmt, 1)));
+    }
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+/* Indexes a pending case from what is stored: its events' text and the
+ * title its case row has (the fold's, written with it). */
+static gboolean
+index_stored_case (FcStore    *self,
+                   const char *case_id,
+                   const char *title,
+                   GError    **error)
+{
+  g_autofree char *body = stored_body (self, case_id, error);
+  g_autoptr(FcStmt) stmt = NULL;
+  gint64 rowid = 0;
+
+  if (body == NULL || !index_case (self, case_id, title, body, &rowid, error))
+    return FALSE;
+  stmt = fc_store_prepare_cached (self, "UPDATE cases SET fts_rowid = ?1 WHERE id = ?2", error);
+  if (stmt == NULL)
+    return FALSE;
+  fc_stmt_bind_int64 (stmt, 1, rowid);
+  fc_stmt_bind_text (stmt, 2, case_id);
+  return fc_stmt_run (stmt, error);
+}
+
+gboolean
+fc_store_index_pending (FcStore  *self,
+                        guint     max_cases,
+                        guint    *out_indexed,
+                        GError  **error)
+{
+  g_autoptr(GPtrArray) pending = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (FC_IS_STORE (self), FALSE);
+  if (out_indexed != NULL)
+    *out_indexed = 0;
+  /* The pending set is read inside the transaction: a case indexed
+   * meanwhile by another connection (a step recorded on it) is not
+   * pending any more, so no case is ever indexed twice. */
+  if (!fc_store_tx_begin (self, error))
+    return FALSE;
+  pending = read_pending_cases (self, max_cases, error);
+  ok = pending != NULL;
+  for (guint i = 0; ok && i < pending->len; i += 2)
+    ok = index_stored_case (self, g_ptr_array_index (pending, i),
+                            g_ptr_array_index (pending, i + 1), error);
+  if (!ok || !fc_store_tx_commit (self, error))
+    {
+      if (self->tx_depth > 0)
+        fc_store_tx_rollback (self);
+      return FALSE;
+    }
+  if (out_indexed != NULL)
+    *out_indexed = pending->len / 2;
+  return TRUE;
+}
+
+gboolean
+fc_store_has_index_pending (FcStore *self)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  g_return_val_if_fail (FC_IS_STORE (self), FALSE);
+  /* An index lookup (cases_by_fts), cheap enough for every sync cycle. */
+  stmt = fc_store_prepare_cached (self, "SELECT 1 FROM cases WHERE fts_rowid = ? LIMIT 1", NULL);
+  if (stmt == NULL)
+    return FALSE;
+  fc_stmt_bind_int64 (stmt, 1, FC_STORE_FTS_PENDING);
+  return fc_stmt_step (stmt, NULL);
 }
