@@ -74,6 +74,17 @@ gboolean fc_store_create_at_version (const char *path,
 
 sqlite3 *fc_store_get_db   (FcStore *self);
 
+/* A second connection to the store file at @path, for a writer thread (a
+ * sync client's pages, its search pass), so the UI's connection never
+ * waits on a long transaction. @max_pages: the cap of the store it writes
+ * for (fc_store_get_max_pages; PRAGMA max_page_count is per connection),
+ * 0 for none. */
+FcStore *fc_store_new_writer       (const char *path,
+                                    FcClock    *clock,
+                                    gint64      max_pages,
+                                    GError    **error);
+gint64   fc_store_get_max_pages    (FcStore    *self);
+
 /* Nested-safe transaction helpers: only the outermost one touches SQLite. */
 gboolean fc_store_tx_begin    (FcStore *self, GError **error);
 gboolean fc_store_tx_commit   (FcStore *self, GError **error);

@@ -453,6 +453,35 @@ fc_store_new (const char *path,
   return fc_store_new_with_clock (path, NULL, error);
 }
 
+gint64
+fc_store_get_max_pages (FcStore *self)
+{
+  g_autoptr(FcStmt) stmt = NULL;
+
+  g_return_val_if_fail (FC_IS_STORE (self), 0);
+  stmt = fc_stmt_prepare (self->db, "PRAGMA max_page_count", NULL);
+  return stmt != NULL && fc_stmt_step (stmt, NULL) ? fc_stmt_int64 (stmt, 0) : 0;
+}
+
+FcStore *
+fc_store_new_writer (const char *path,
+                     FcClock    *clock,
+                     gint64      max_pages,
+                     GError    **error)
+{
+  g_autoptr(FcStore) self = fc_store_new_with_clock (path, clock, error);
+  g_autofree char *cap = NULL;
+
+  if (self == NULL)
+    return NULL;
+  /* PRAGMA max_page_count is per connection: a cap set on the store (to
+   * keep it from filling the device) must bind its writer as well. */
+  cap = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, max_pages);
+  if (max_pages > 0 && !fc_db_exec (self->db, cap, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
 const char *
 fc_store_get_path (FcStore *self)
 {

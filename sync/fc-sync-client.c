@@ -287,6 +287,188 @@ schedule_after_cycle (FcSyncClient *self,
   self->again = FALSE;
 }
 
+/* ---- the search pass ----
+ *
+ * A first pull's snapshot pages leave their cases' search rows for later
+ * (FC_STORE_APPLY_DEFER_SEARCH): the cases are listed as soon as they are
+ * stored. This pass indexes them afterwards, on a worker thread through a
+ * connection of its own, INDEX_CHUNK_CASES per transaction. Each chunk is
+ * started from the main loop: a write of the UI's (on the main thread)
+ * waits for one chunk at most, never for the whole pass. It runs after
+ * every cycle that leaves cases waiting and when the client starts (an app
+ * killed mid-pass resumes); at its end, "changed" makes an open search
+ * run again.
+ *
+ * Its state hangs off the client as object data, shared by reference with
+ * the chunk under way, so disposing of the client only cancels the pass. */
+
+#define INDEX_CHUNK_CASES 500
+
+typedef struct {
+  gatomicrefcount ref_count;
+  GWeakRef        client;
+  FcStore        *store;        /* the UI's: its "changed" is emitted at the end */
+  char           *path;
+  FcClock        *clock;
+  gint64          max_pages;
+  FcStore        *writer;       /* opened and used by the chunks, on workers */
+  GCancellable   *cancellable;
+  gboolean        again;        /* more cases may wait than the pass has seen */
+  guint           indexed;
+  gint64          started_at;   /* monotonic µs */
+} IndexPass;
+
+G_DEFINE_QUARK (fc-sync-index-pass, index_pass)
+
+static IndexPass *
+index_pass_ref (IndexPass *pass)
+{
+  g_atomic_ref_count_inc (&pass->ref_count);
+  return pass;
+}
+
+static void
+index_pass_unref (IndexPass *pass)
+{
+  if (!g_atomic_ref_count_dec (&pass->ref_count))
+    return;
+  g_weak_ref_clear (&pass->client);
+  g_clear_object (&pass->store);
+  g_free (pass->path);
+  g_clear_object (&pass->clock);
+  g_clear_object (&pass->writer);
+  g_clear_object (&pass->cancellable);
+  g_free (pass);
+}
+
+/* Worker thread: one chunk, one transaction. Returns how many cases it
+ * indexed; none means the pass is done, and its connection is closed here. */
+static void
+index_chunk_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  IndexPass *pass = task_data;
+  GError *error = NULL;
+  guint n = 0;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (pass->writer == NULL)
+    pass->writer = fc_store_new_writer (pass->path, pass->clock, pass->max_pages, &error);
+  if (pass->writer == NULL ||
+      !fc_store_index_pending (pass->writer, INDEX_CHUNK_CASES, &n, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (n == 0)
+    g_clear_object (&pass->writer);
+  g_task_return_int (task, n);
+}
+
+static void index_chunk_start (IndexPass *pass);
+
+static void
+index_pass_end (IndexPass    *pass,
+                const GError *error)
+{
+  g_autoptr(FcSyncClient) client = g_weak_ref_get (&pass->client);
+
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Search pass stopped after %u cases: %s", pass->indexed, error->message);
+  else
+    g_debug ("Search pass: %u cases indexed in %.0f ms", pass->indexed,
+             (g_get_monotonic_time () - pass->started_at) / 1000.0);
+  /* What is indexed is found now, even if the pass stopped half-way. */
+  if (pass->indexed > 0)
+    fc_store_emit_case_changed (pass->store, NULL);
+  if (client != NULL && g_object_get_qdata (G_OBJECT (client), index_pass_quark ()) == pass)
+    g_object_set_qdata (G_OBJECT (client), index_pass_quark (), NULL);
+}
+
+static void
+index_chunk_done_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  IndexPass *pass = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n = g_task_propagate_int (G_TASK (result), &error);
+
+  if (error != NULL)
+    {
+      index_pass_end (pass, error);
+      return;
+    }
+  pass->indexed += n;
+  if (n > 0 || pass->again)
+    {
+      pass->again = FALSE;
+      index_chunk_start (pass);
+      return;
+    }
+  index_pass_end (pass, NULL);
+}
+
+static void
+index_chunk_start (IndexPass *pass)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, pass->cancellable, index_chunk_done_cb, pass);
+
+  g_task_set_source_tag (task, index_chunk_thread);
+  g_task_set_task_data (task, index_pass_ref (pass), (GDestroyNotify) index_pass_unref);
+  g_task_run_in_thread (task, index_chunk_thread);
+}
+
+static void
+index_pending_start (FcSyncClient *self)
+{
+  IndexPass *pass = g_object_get_qdata (G_OBJECT (self), index_pass_quark ());
+  const char *path = fc_store_get_path (self->store);
+
+  if (pass != NULL)
+    {
+      pass->again = TRUE;   /* it looks once more before it ends */
+      return;
+    }
+  if (!fc_store_has_index_pending (self->store))
+    return;
+  if (path == NULL || g_str_equal (path, ":memory:"))
+    {
+      /* A store only this connection sees (tests): no second connection. */
+      g_autoptr(GError) error = NULL;
+      if (!fc_store_index_pending (self->store, 0, NULL, &error))
+        g_debug ("Search pass: %s", error->message);
+      fc_store_emit_case_changed (self->store, NULL);
+      return;
+    }
+  pass = g_new0 (IndexPass, 1);
+  g_atomic_ref_count_init (&pass->ref_count);
+  g_weak_ref_init (&pass->client, self);
+  pass->store = g_object_ref (self->store);
+  pass->path = g_strdup (path);
+  pass->clock = g_object_ref (fc_store_get_clock (self->store));
+  pass->max_pages = fc_store_get_max_pages (self->store);
+  pass->cancellable = g_cancellable_new ();
+  pass->started_at = g_get_monotonic_time ();
+  g_object_set_qdata_full (G_OBJECT (self), index_pass_quark (), pass,
+                           (GDestroyNotify) index_pass_unref);
+  index_chunk_start (pass);
+}
+
+static void
+index_pending_stop (FcSyncClient *self)
+{
+  IndexPass *pass = g_object_get_qdata (G_OBJECT (self), index_pass_quark ());
+
+  /* The chunk under way finishes its transaction; none follows. */
+  if (pass != NULL)
+    g_cancellable_cancel (pass->cancellable);
+  g_object_set_qdata (G_OBJECT (self), index_pass_quark (), NULL);
+}
+
 /* ---- running a cycle ---- */
 
 typedef struct {
@@ -366,6 +548,8 @@ cycle_done_cb (GObject      *source,
   record_outcome (self, error);
   if (current)
     schedule_after_cycle (self, error);
+  /* Whatever the outcome: the pages written before a failure count. */
+  index_pending_start (self);
   if (error != NULL)
     g_task_return_error (outer, g_steal_pointer (&error));
   else
@@ -465,6 +649,7 @@ fc_sync_client_start (FcSyncClient *self)
                                             G_CALLBACK (network_changed_cb), self);
   if (self->cycle_cancellable == NULL)
     schedule_in (self, 0, TRUE);
+  index_pending_start (self);
 }
 
 void
@@ -474,6 +659,7 @@ fc_sync_client_stop (FcSyncClient *self)
 
   self->started = FALSE;
   unschedule (self);
+  index_pending_stop (self);
   g_clear_signal_handler (&self->network_handler, self->monitor);
   self->monitor = NULL;
   if (self->cycle_cancellable != NULL)

@@ -424,20 +424,27 @@ typedef struct {
   FcClock    *clock;
   FcStore    *writer;     /* the cycle's, or NULL to open one */
   FcSyncPage *page;       /* borrowed: the Cycle keeps it alive */
+  FcStoreApplyFlags flags;
   GPtrArray  *inserted;
   gint64      max_pages;  /* the store's size cap, which the writer keeps too */
   gint64      max_hlc;    /* of the events written, when @inserted was emptied */
   gint64      cpu_us;
 } Apply;
 
-/* PRAGMA max_page_count is per connection: a cap set on the store (to
- * keep it from filling the device) must bind the writer as well. */
-static gint64
-store_max_pages (FcStore *store)
-{
-  g_autoptr(FcStmt) stmt = fc_stmt_prepare (fc_store_get_db (store), "PRAGMA max_page_count", NULL);
+/* Object data that has every page this client pulls written as a snapshot
+ * page, whatever its wire form: tests of the deferred search rows. */
+#define DEFER_SEARCH_KEY "fc-sync-defer-search"
 
-  return stmt != NULL && fc_stmt_step (stmt, NULL) ? fc_stmt_int64 (stmt, 0) : 0;
+/* A first pull's snapshot page brings each case whole, and tens of
+ * thousands of events: its cases are listed at once, their search rows
+ * written afterwards by the client's search pass (fc-sync-client.c). */
+static FcStoreApplyFlags
+apply_flags (FcSyncClient *self,
+             FcSyncPage   *page)
+{
+  if (page->snapshot || g_object_get_data (G_OBJECT (self), DEFER_SEARCH_KEY) != NULL)
+    return FC_STORE_APPLY_DEFER_SEARCH;
+  return FC_STORE_APPLY_NONE;
 }
 
 static void
@@ -463,16 +470,10 @@ apply_thread (GTask        *task,
   gint64 cpu0 = thread_cpu_us ();
 
   if (a->writer == NULL)
-    a->writer = fc_store_new_with_clock (a->path, a->clock, &error);
-  if (a->writer != NULL && a->max_pages > 0)
-    {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
-                                              a->max_pages);
-      fc_db_exec (fc_store_get_db (a->writer), sql, NULL);
-    }
+    a->writer = fc_store_new_writer (a->path, a->clock, a->max_pages, &error);
   if (a->writer == NULL ||
-      !fc_store_apply_sync_quietly (a->writer, a->page->receipts, a->page->events,
-                                    a->page->cursor, a->inserted, &error))
+      !fc_store_apply_sync_quietly_full (a->writer, a->page->receipts, a->page->events,
+                                         a->page->cursor, a->flags, a->inserted, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -554,6 +555,7 @@ apply_start (GTask      *task,
   maybe_pull_ahead (task, page);
   a = g_new0 (Apply, 1);
   a->page = page;
+  a->flags = apply_flags (self, page);
   a->inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
   /* Not the cycle's cancellable: a write that started finishes. */
   apply = g_task_new (self, NULL, apply_done_cb, g_object_ref (task));
@@ -568,7 +570,7 @@ apply_start (GTask      *task,
     }
   a->path = g_strdup (path);
   a->clock = g_object_ref (fc_store_get_clock (self->store));
-  a->max_pages = store_max_pages (self->store);
+  a->max_pages = fc_store_get_max_pages (self->store);
   a->writer = c->writer != NULL ? g_object_ref (c->writer) : NULL;
   g_task_run_in_thread (apply, apply_thread);
 }

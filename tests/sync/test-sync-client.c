@@ -777,6 +777,180 @@ test_pull_written_off_main_thread (Fixture       *f,
   g_free (w.case_id);
 }
 
+
+/* ---- a first pull's search rows, written after its pages ---- */
+
+typedef struct {
+  GThread  *main_thread;
+  FcStore  *store;
+  gboolean  saw_pending;   /* a page was announced with its search rows waiting */
+  gboolean  elsewhere;     /* a signal came on another thread */
+  guint     n_changed;
+  guint     changed_when_done;   /* "changed" since nothing waits any more */
+} SearchWatch;
+
+static void
+search_changed_cb (FcStore     *store,
+                   SearchWatch *w)
+{
+  gboolean pending = fc_store_has_index_pending (store);
+
+  w->n_changed++;
+  w->saw_pending = w->saw_pending || pending;
+  w->elsewhere = w->elsewhere || g_thread_self () != w->main_thread;
+  if (!pending)
+    w->changed_when_done++;
+}
+
+static gint64
+count_found (FcStore    *store,
+             const char *text)
+{
+  FcCaseQuery q = { .filter = FC_CASE_FILTER_ALL, .text = text };
+
+  return fc_store_count_cases (store, &q, NULL);
+}
+
+/* Every case has one search row, its own. */
+static void
+assert_each_case_indexed_once (FcStore *store)
+{
+  gint64 cases = fc_test_count (store, "SELECT count(*) FROM cases");
+
+  g_assert_false (fc_store_has_index_pending (store));
+  g_assert_cmpint (fc_test_count (store, "SELECT count(*) FROM case_fts"), ==, cases);
+  g_assert_cmpint (fc_test_count (store, "SELECT count(*) FROM cases c JOIN case_fts f "
+                                         "ON f.rowid = c.fts_rowid AND f.case_id = c.id"),
+                   ==, cases);
+}
+
+static void
+open_described (FcStore    *store,
+                const char *description,
+                int         i)
+{
+  g_autoptr(JsonObject) p = fc_test_step_payload (FC_EV_CASE_OPENED);
+  g_autofree char *text = g_strdup_printf ("%s unit%d", description, i);
+  g_autofree char *id = NULL;
+  g_autoptr(GError) error = NULL;
+
+  json_object_set_string_member (p, "outlet", FC_TEST_OUTLET);
+  json_object_set_string_member (p, "description", text);
+  id = fc_store_open_case (store, p, "li", &error);
+  g_assert_no_error (error);
+}
+
+/* A first pull whose pages are snapshot pages: the cases are listed as each
+ * page is written, search rows waiting; the client's pass then indexes them
+ * in the background and says "changed" on the main thread, after which
+ * search finds every case, once. */
+static void
+test_snapshot_search_later (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(FcTestDevice) peer = NULL;
+  SearchWatch w = { g_thread_self (), NULL, FALSE, FALSE, 0, 0 };
+  FcCaseQuery all = { .filter = FC_CASE_FILTER_ALL };
+  FcSyncTuning t;
+  gulong handler;
+
+  peer = fc_test_device_new (f->dir, "li", f->hq->url, NULL);
+  quiet_tuning (peer->client);
+  fc_test_device_enrol (peer, f->hq);
+  for (int i = 0; i < 80; i++)
+    open_described (peer->store, i % 2 ? "空调制冷效果不佳" : "Phone reboots repeatedly", i);
+  fc_test_sync_ok (peer->client);
+
+  fc_test_device_enrol (f->dev, f->hq);
+  /* Until the parser flags columns pages, the client is told to treat
+   * every page as a snapshot page. */
+  g_object_set_data (G_OBJECT (f->dev->client), "fc-sync-defer-search", GINT_TO_POINTER (TRUE));
+  fc_sync_client_get_tuning (f->dev->client, &t);
+  t.pull_limit = 25;
+  fc_sync_client_set_tuning (f->dev->client, &t);
+  w.store = f->dev->store;
+  handler = g_signal_connect (f->dev->store, "changed", G_CALLBACK (search_changed_cb), &w);
+  fc_test_sync_ok (f->dev->client);
+
+  /* Listed with the pages, their search rows waiting then. */
+  g_assert_cmpint (fc_store_count_cases (f->dev->store, &all, NULL), ==, 80);
+  g_assert_true (w.saw_pending);
+  /* The pass, then "changed" once nothing waits. */
+  g_assert_true (fc_test_wait_for (w.changed_when_done > 0, 10000));
+  g_assert_false (w.elsewhere);
+  assert_each_case_indexed_once (f->dev->store);
+  g_assert_cmpint (count_found (f->dev->store, "制冷"), ==, 40);
+  g_assert_cmpint (count_found (f->dev->store, "reboot"), ==, 40);
+  g_assert_cmpint (count_found (f->dev->store, "unit77"), ==, 1);
+
+  /* A step recorded on a pulled case keeps it indexed once, with the step. */
+  {
+    g_autoptr(GPtrArray) ids = fc_store_query_case_ids (f->dev->store, &all, NULL);
+    g_autoptr(JsonObject) p = fc_test_payload ("text", "压缩机异响", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(FcEvent) ev = fc_store_record (f->dev->store, g_ptr_array_index (ids, 0),
+                                             FC_EV_NOTE_ADDED, p, "wang", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (count_found (f->dev->store, "异响"), ==, 1);
+    assert_each_case_indexed_once (f->dev->store);
+  }
+  g_signal_handler_disconnect (f->dev->store, handler);
+}
+
+/* Every event of @store, case after case, as a snapshot page lists them. */
+static GPtrArray *
+all_events (FcStore *store)
+{
+  g_autoptr(FcStmt) stmt = fc_stmt_prepare (fc_store_get_db (store),
+                                            "SELECT " FC_EVENT_COLUMNS " FROM events "
+                                            "ORDER BY case_id, hlc", NULL);
+  GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+
+  while (fc_stmt_step (stmt, NULL))
+    g_ptr_array_add (events, fc_store_event_from_row (stmt, NULL));
+  return events;
+}
+
+/* An app killed after writing snapshot pages, before the pass finished:
+ * its client runs the pass when it starts, offline or not. */
+static void
+test_search_pass_resumes_at_start (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(FcStore) peer_store = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GPtrArray) inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  g_autofree char *peer_path = g_build_filename (f->dir, "peer.db", NULL);
+  g_autoptr(GError) error = NULL;
+  SearchWatch w = { g_thread_self (), f->dev->store, FALSE, FALSE, 0, 0 };
+  gulong handler;
+
+  fc_test_device_enrol (f->dev, f->hq);
+  /* What HQ would have sent: another device's cases, as they are stored. */
+  peer_store = fc_store_new (peer_path, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 1200; i++)
+    open_described (peer_store, i % 3 ? "洗衣机漏水" : "Fridge does not cool", i);
+  events = all_events (peer_store);
+  g_assert_true (fc_store_apply_sync_quietly_full (f->dev->store, NULL, events, "s9:x",
+                                                   FC_STORE_APPLY_DEFER_SEARCH, inserted, &error));
+  g_assert_no_error (error);
+  g_assert_true (fc_store_has_index_pending (f->dev->store));
+  g_assert_cmpint (count_found (f->dev->store, "漏水"), ==, 0);
+
+  /* HQ is gone: the cycle fails, the pass runs all the same (3 chunks). */
+  fc_hq_server_disconnect (f->hq->server);
+  handler = g_signal_connect (f->dev->store, "changed", G_CALLBACK (search_changed_cb), &w);
+  fc_sync_client_start (f->dev->client);
+  g_assert_true (fc_test_wait_for (w.changed_when_done > 0, 20000));
+  g_assert_false (w.elsewhere);
+  assert_each_case_indexed_once (f->dev->store);
+  g_assert_cmpint (count_found (f->dev->store, "漏水"), ==, 800);
+  g_assert_cmpint (count_found (f->dev->store, "fridge"), ==, 400);
+  fc_sync_client_stop (f->dev->client);
+  g_signal_handler_disconnect (f->dev->store, handler);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -801,6 +975,8 @@ main (int   argc,
   ADD ("reference-deltas", test_reference_deltas);
   ADD ("customers-reach-hq", test_customers_reach_hq);
   ADD ("pull-written-off-main-thread", test_pull_written_off_main_thread);
+  ADD ("snapshot-search-later", test_snapshot_search_later);
+  ADD ("search-pass-resumes-at-start", test_search_pass_resumes_at_start);
 #undef ADD
   return g_test_run ();
 }
