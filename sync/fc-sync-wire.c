@@ -1,7 +1,11 @@
 /* fc-sync-wire.c: the JSON of POST /v1/sync, both ways. */
 #include "fc-sync-client-private.h"
 
+#include <string.h>
+
 #include "fc-error.h"
+#include "fc-ids.h"
+#include "fc-json-reader.h"
 
 void
 fc_sync_page_free (FcSyncPage *page)
@@ -24,6 +28,7 @@ fc_sync_wire_build_request (const char *device_id,
   g_autoptr(JsonNode) root = json_node_new (JSON_NODE_OBJECT);
   JsonObject *obj = json_object_new ();
   JsonArray *arr = json_array_new ();
+  JsonArray *formats;
   gsize length = 0;
   char *text;
 
@@ -33,18 +38,49 @@ fc_sync_wire_build_request (const char *device_id,
   json_object_set_string_member (obj, "cursor", cursor != NULL ? cursor : "");
   json_object_set_array_member (obj, "events", arr);
   json_object_set_int_member (obj, "limit", limit);
+  /* First pulls come as columns (docs/sync-protocol.md). */
+  formats = json_array_new ();
+  json_array_add_string_element (formats, "snapshot-columns");
+  json_object_set_array_member (obj, "formats", formats);
   json_node_take_object (root, obj);
   json_generator_set_root (gen, root);
   text = json_generator_to_data (gen, &length);
   return g_bytes_new_take (text, length);
 }
 
+/* ---- reading members as the json-glib getters did, without their criticals ---- */
+
+static const char *
+node_string (JsonNode *node)
+{
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* An int, a double (truncated) or a boolean as json_node_get_int reads it;
+ * anything else 0. */
+static gint64
+node_int (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) ? json_node_get_int (node) : 0;
+}
+
+static gboolean
+node_boolean (JsonNode *node)
+{
+  return node != NULL && JSON_NODE_HOLDS_VALUE (node) && json_node_get_boolean (node);
+}
+
+/* ---- receipts ---- */
+
 static FcSyncReceipt *
 parse_receipt (JsonNode  *node,
                GError   **error)
 {
   JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *id = o != NULL ? json_object_get_string_member_with_default (o, "id", NULL) : NULL;
+  const char *id = o != NULL ? node_string (json_object_get_member (o, "id")) : NULL;
   const char *rejected;
   gint64 seq;
   FcSyncReceipt *r;
@@ -54,8 +90,8 @@ parse_receipt (JsonNode  *node,
       g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "A receipt without an event id");
       return NULL;
     }
-  rejected = json_object_get_string_member_with_default (o, "rejected", NULL);
-  seq = json_object_get_int_member_with_default (o, "seq", 0);
+  rejected = node_string (json_object_get_member (o, "rejected"));
+  seq = node_int (json_object_get_member (o, "seq"));
   if (rejected == NULL && seq <= 0)
     {
       g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "A receipt with neither seq nor rejection");
@@ -68,63 +104,596 @@ parse_receipt (JsonNode  *node,
   return r;
 }
 
+/* "receipts": anything but an array counts as none, as it always did. */
 static gboolean
-parse_receipts (JsonObject *root,
-                FcSyncPage *page,
-                GError    **error)
+read_receipts (FcJsonReader *r,
+               FcSyncPage   *page,
+               GError      **error)
 {
-  JsonArray *arr = fc_sync_json_array (root, "receipts");
+  gboolean more;
 
-  page->receipts = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_sync_receipt_free);
-  for (guint i = 0; arr != NULL && i < json_array_get_length (arr); i++)
+  if (fc_json_reader_peek (r) != '[')
+    return fc_json_reader_skip_value (r, NULL, NULL, error);
+  if (!fc_json_reader_expect (r, '[', error))
+    return FALSE;
+  while (fc_json_reader_next_element (r, &more, error))
     {
-      FcSyncReceipt *r = parse_receipt (json_array_get_element (arr, i), error);
-      if (r == NULL)
+      g_autoptr(JsonNode) node = NULL;
+      FcSyncReceipt *receipt;
+
+      if (!more)
+        return TRUE;
+      if ((node = fc_json_reader_read_value (r, NULL, NULL, error)) == NULL)
         return FALSE;
-      g_ptr_array_add (page->receipts, r);
+      if ((receipt = parse_receipt (node, error)) == NULL)
+        return FALSE;
+      g_ptr_array_add (page->receipts, receipt);
+    }
+  return FALSE;
+}
+
+/* ---- events, either form ---- */
+
+/* An event this version cannot read (a newer type, say) must not stop every
+ * later one from arriving: it is skipped and counted. Its id only is logged,
+ * never its payload (customer data). */
+static void
+skip_event (FcSyncPage   *page,
+            const char   *id,
+            const GError *why)
+{
+  g_debug ("Skipping event %s from HQ: %s", id != NULL ? id : "?", why->message);
+  page->n_skipped++;
+}
+
+/* What every received event passes besides fc_event_validate (done by the
+ * caller): its payload as stored must fit the protocol's limit. */
+static gboolean
+check_payload_size (gsize    length,
+                    GError **error)
+{
+  if (length > FC_EVENT_MAX_PAYLOAD_BYTES)
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "The payload is larger than %d KiB",
+                   FC_EVENT_MAX_PAYLOAD_BYTES / 1024);
+      return FALSE;
     }
   return TRUE;
 }
 
-static void
-parse_events (JsonObject *root,
-              FcSyncPage *page)
+/* One element of "events", whose '{' is next: its members read one by one
+ * into a tree (as fc_event_new_from_json wants it), noting where the payload
+ * object's text is. */
+static JsonNode *
+read_event_object (FcJsonReader *r,
+                   const char  **out_payload,
+                   gsize        *out_payload_len,
+                   GError      **error)
 {
-  JsonArray *arr = fc_sync_json_array (root, "events");
-  guint n = arr != NULL ? json_array_get_length (arr) : 0;
+  g_autoptr(JsonObject) obj = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), obj);
 
-  page->events = g_ptr_array_new_full (n, (GDestroyNotify) fc_event_unref);
-  for (guint i = 0; i < n; i++)
+  *out_payload = NULL;
+  *out_payload_len = 0;
+  if (!fc_json_reader_expect (r, '{', error))
+    return NULL;
+  for (;;)
     {
-      JsonNode *node = json_array_get_element (arr, i);
-      g_autoptr(GError) local = NULL;
-      FcEvent *ev = fc_event_new_from_json (node, &local);
+      g_autofree char *key = NULL;
+      const char *span;
+      gsize len;
+      JsonNode *child;
 
-      /* An event this version cannot read (a newer type, say) must not stop
-       * every later one from arriving: it is skipped and counted. Its id only
-       * is logged, never its payload (customer data). */
-      if (ev == NULL)
+      if (!fc_json_reader_next_member (r, &key, error))
+        return NULL;
+      if (key == NULL)
+        return g_steal_pointer (&node);
+      if ((child = fc_json_reader_read_value (r, &span, &len, error)) == NULL)
+        return NULL;
+      if (strcmp (key, "payload") == 0)
         {
-          JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-          g_debug ("Skipping event %s from HQ: %s",
-                   o != NULL ? json_object_get_string_member_with_default (o, "id", "?") : "?",
-                   local->message);
-          page->n_skipped++;
-          continue;
+          /* A name given twice keeps its last value, in the tree too. */
+          *out_payload = span;
+          *out_payload_len = len;
         }
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        ev->server_seq = json_object_get_int_member_with_default (json_node_get_object (node),
-                                                                  "seq", 0);
-      g_ptr_array_add (page->events, ev);
+      json_node_set_parent (child, node);
+      json_object_set_member (obj, key, child);
     }
 }
 
+static gboolean
+read_one_event (FcJsonReader *r,
+                FcSyncPage   *page,
+                GError      **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(FcEvent) ev = NULL;
+  const char *payload = NULL;
+  gsize payload_len = 0;
+
+  if (fc_json_reader_peek (r) == '{')
+    node = read_event_object (r, &payload, &payload_len, error);
+  else
+    node = fc_json_reader_read_value (r, NULL, NULL, error);
+  if (node == NULL)
+    return FALSE;
+  ev = fc_event_new_from_json (node, &local);
+  if (ev != NULL && !check_payload_size (payload_len, &local))
+    g_clear_pointer (&ev, fc_event_unref);
+  if (ev == NULL)
+    {
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+      skip_event (page, o != NULL ? node_string (json_object_get_member (o, "id")) : NULL, local);
+      return TRUE;
+    }
+  /* fc_event_new_from_json took the payload member, which is an object:
+   * the span is its text, stored as received. */
+  ev->payload_text = g_strndup (payload, payload_len);
+  ev->server_seq = node_int (json_object_get_member (json_node_get_object (node), "seq"));
+  g_ptr_array_add (page->events, g_steal_pointer (&ev));
+  return TRUE;
+}
+
+/* "events": anything but an array counts as none, as it always did. */
+static gboolean
+read_events (FcJsonReader *r,
+             FcSyncPage   *page,
+             GError      **error)
+{
+  gboolean more;
+
+  if (fc_json_reader_peek (r) != '[')
+    return fc_json_reader_skip_value (r, NULL, NULL, error);
+  if (!fc_json_reader_expect (r, '[', error))
+    return FALSE;
+  while (fc_json_reader_next_element (r, &more, error))
+    {
+      if (!more)
+        return TRUE;
+      if (!read_one_event (r, page, error))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+/* ---- a snapshot page's columns (docs/sync-protocol.md) ---- */
+
+#define SNAPSHOT_MAX_EVENTS 100000
+#define SNAPSHOT_MAX_ENTRY  256
+#define HLC_MS_MAX          ((G_GINT64_CONSTANT (1) << 48) - 1)
+
+typedef enum {
+  C_DEVICES, C_AUTHORS, C_TYPES,   /* dictionaries */
+  C_CASES, C_COUNTS,               /* per case */
+  C_TYPE, C_DEVICE, C_AUTHOR, C_MS, C_CTR, C_ID, C_PAYLOAD,   /* per event */
+  N_COLUMNS
+} Column;
+
+typedef enum {
+  K_TEXTS,     /* non-empty texts of at most SNAPSHOT_MAX_ENTRY bytes */
+  K_IDS,       /* UUIDs or null */
+  K_INTS,      /* whole numbers in [min, max] */
+  K_PAYLOADS,  /* objects */
+} ColumnKind;
+
+static const struct {
+  const char *name;
+  ColumnKind  kind;
+  gint64      min, max;
+} column_specs[N_COLUMNS] = {
+  [C_DEVICES] = { "devices", K_TEXTS, 0, 0 },
+  [C_AUTHORS] = { "authors", K_TEXTS, 0, 0 },
+  [C_TYPES] = { "types", K_TEXTS, 0, 0 },
+  [C_CASES] = { "cases", K_IDS, 0, 0 },
+  [C_COUNTS] = { "counts", K_INTS, 1, SNAPSHOT_MAX_EVENTS },
+  /* Indexes: against their dictionary once every column is read. */
+  [C_TYPE] = { "type", K_INTS, 0, G_MAXINT32 },
+  [C_DEVICE] = { "device", K_INTS, 0, G_MAXINT32 },
+  [C_AUTHOR] = { "author", K_INTS, 0, G_MAXINT32 },
+  /* A case's first ms absolute, the others differences: checked as sums. */
+  [C_MS] = { "ms", K_INTS, G_MININT64, G_MAXINT64 },
+  [C_CTR] = { "ctr", K_INTS, 0, 0xffff },
+  [C_ID] = { "id", K_IDS, 0, 0 },
+  [C_PAYLOAD] = { "payload", K_PAYLOADS, 0, 0 },
+};
+
+typedef struct {
+  gsize offset;
+  gsize length;
+} Span;
+
+typedef struct {
+  GPtrArray *texts[N_COLUMNS];   /* K_TEXTS, K_IDS: char* (NULL for null) */
+  GArray    *ints[N_COLUMNS];    /* K_INTS: gint64 */
+  GPtrArray *payloads;           /* JsonObject* */
+  GArray    *spans;              /* Span of each payload in the body */
+  gboolean   seen[N_COLUMNS];
+} Columns;
+
+static void
+columns_init (Columns *cols)
+{
+  memset (cols, 0, sizeof *cols);
+  for (int c = 0; c < N_COLUMNS; c++)
+    if (column_specs[c].kind == K_TEXTS || column_specs[c].kind == K_IDS)
+      cols->texts[c] = g_ptr_array_new_with_free_func (g_free);
+    else if (column_specs[c].kind == K_INTS)
+      cols->ints[c] = g_array_new (FALSE, FALSE, sizeof (gint64));
+  cols->payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  cols->spans = g_array_new (FALSE, FALSE, sizeof (Span));
+}
+
+static void
+columns_clear (Columns *cols)
+{
+  for (int c = 0; c < N_COLUMNS; c++)
+    {
+      g_clear_pointer (&cols->texts[c], g_ptr_array_unref);
+      g_clear_pointer (&cols->ints[c], g_array_unref);
+    }
+  g_clear_pointer (&cols->payloads, g_ptr_array_unref);
+  g_clear_pointer (&cols->spans, g_array_unref);
+}
+
+static guint
+column_length (const Columns *cols,
+               Column         c)
+{
+  switch (column_specs[c].kind)
+    {
+    case K_TEXTS:
+    case K_IDS:
+      return cols->texts[c]->len;
+    case K_INTS:
+      return cols->ints[c]->len;
+    default:
+      return cols->payloads->len;
+    }
+}
+
+static gboolean
+read_cell (FcJsonReader *r,
+           Columns      *cols,
+           Column        c,
+           GError      **error)
+{
+  const char *start;
+  char *text;
+  gint64 v;
+
+  fc_json_reader_peek (r);
+  start = r->p;
+  switch (column_specs[c].kind)
+    {
+    case K_TEXTS:
+      if ((text = fc_json_reader_read_string (r, error)) == NULL)
+        return FALSE;
+      g_ptr_array_add (cols->texts[c], text);
+      if (*text == '\0' || strlen (text) > SNAPSHOT_MAX_ENTRY)
+        {
+          fc_json_reader_set_error (r, error, "An entry must be a non-empty text of at most %d bytes",
+                                    SNAPSHOT_MAX_ENTRY);
+          return FALSE;
+        }
+      return TRUE;
+    case K_IDS:
+      if (fc_json_reader_peek (r) == 'n')
+        {
+          g_ptr_array_add (cols->texts[c], NULL);
+          return fc_json_reader_read_null (r, error);
+        }
+      if ((text = fc_json_reader_read_string (r, error)) == NULL)
+        return FALSE;
+      g_ptr_array_add (cols->texts[c], text);
+      if (!fc_uuid_is_valid (text))
+        {
+          fc_json_reader_set_error (r, error, "An id must be null or a UUID in lower-case text form");
+          return FALSE;
+        }
+      return TRUE;
+    case K_INTS:
+      if (!fc_json_reader_read_int64 (r, &v, error))
+        return FALSE;
+      if (v < column_specs[c].min || v > column_specs[c].max)
+        {
+          r->p = start;
+          fc_json_reader_set_error (r, error, "%" G_GINT64_FORMAT " is not within %" G_GINT64_FORMAT
+                                    " … %" G_GINT64_FORMAT, v, column_specs[c].min, column_specs[c].max);
+          return FALSE;
+        }
+      g_array_append_val (cols->ints[c], v);
+      return TRUE;
+    default:
+      {
+        g_autoptr(JsonNode) node = NULL;
+        Span span;
+        const char *at;
+
+        if (fc_json_reader_peek (r) != '{')
+          {
+            fc_json_reader_set_error (r, error, "A payload must be a JSON object");
+            return FALSE;
+          }
+        if ((node = fc_json_reader_read_value (r, &at, &span.length, error)) == NULL)
+          return FALSE;
+        span.offset = (gsize) (at - r->start);
+        g_ptr_array_add (cols->payloads, json_node_dup_object (node));
+        g_array_append_val (cols->spans, span);
+        return TRUE;
+      }
+    }
+}
+
+static gboolean
+read_column (FcJsonReader *r,
+             Columns      *cols,
+             Column        c,
+             GError      **error)
+{
+  gboolean more;
+
+  if (cols->seen[c])
+    {
+      fc_json_reader_set_error (r, error, "The column comes twice");
+      return FALSE;
+    }
+  cols->seen[c] = TRUE;
+  if (fc_json_reader_peek (r) != '[')
+    {
+      fc_json_reader_set_error (r, error, "A column must be an array");
+      return FALSE;
+    }
+  if (!fc_json_reader_expect (r, '[', error))
+    return FALSE;
+  while (fc_json_reader_next_element (r, &more, error))
+    {
+      if (!more)
+        return TRUE;
+      /* Every column has at most one entry per event. */
+      if (column_length (cols, c) >= SNAPSHOT_MAX_EVENTS)
+        {
+          fc_json_reader_set_error (r, error, "More than %d entries", SNAPSHOT_MAX_EVENTS);
+          return FALSE;
+        }
+      if (!read_cell (r, cols, c, error))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+static gboolean
+read_columns (FcJsonReader *r,
+              Columns      *cols,
+              GError      **error)
+{
+  if (fc_json_reader_peek (r) != '{')
+    {
+      fc_json_reader_set_error (r, error, "“snapshot” must be an object");
+      return FALSE;
+    }
+  if (!fc_json_reader_expect (r, '{', error))
+    return FALSE;
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+      int c;
+
+      if (!fc_json_reader_next_member (r, &key, error))
+        return FALSE;
+      if (key == NULL)
+        return TRUE;
+      for (c = 0; c < N_COLUMNS && strcmp (key, column_specs[c].name) != 0; c++)
+        ;
+      if (c == N_COLUMNS)
+        {
+          /* A later version's extra column: this one does without it. */
+          if (!fc_json_reader_skip_value (r, NULL, NULL, error))
+            return FALSE;
+          continue;
+        }
+      if (!read_column (r, cols, c, error))
+        {
+          g_prefix_error (error, "Column “%s”: ", key);
+          return FALSE;
+        }
+    }
+}
+
+static gboolean
+shape_error (GError    **error,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+shape_error (GError    **error,
+             const char *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "%s", message);
+  return FALSE;
+}
+
+/* The checks that need every column: lengths, sums, indexes, HLC ranges. */
+static gboolean
+check_columns (const Columns *cols,
+               guint         *out_n,
+               GError       **error)
+{
+  static const Column indexed[][2] = {
+    { C_TYPE, C_TYPES }, { C_DEVICE, C_DEVICES }, { C_AUTHOR, C_AUTHORS },
+  };
+  GArray *counts = cols->ints[C_COUNTS], *ms = cols->ints[C_MS];
+  gint64 n = 0;
+  guint e = 0;
+
+  for (int c = 0; c < N_COLUMNS; c++)
+    if (!cols->seen[c])
+      return shape_error (error, "The snapshot has no “%s” column", column_specs[c].name);
+  if (counts->len != cols->texts[C_CASES]->len)
+    return shape_error (error, "“cases” has %u entries and “counts” %u",
+                        cols->texts[C_CASES]->len, counts->len);
+  for (guint i = 0; i < counts->len; i++)
+    n += g_array_index (counts, gint64, i);
+  if (n > SNAPSHOT_MAX_EVENTS)
+    return shape_error (error, "The snapshot has more than %d events", SNAPSHOT_MAX_EVENTS);
+  for (int c = C_TYPE; c <= C_PAYLOAD; c++)
+    if (column_length (cols, c) != n)
+      return shape_error (error, "“counts” add up to %" G_GINT64_FORMAT " events but “%s” has %u",
+                          n, column_specs[c].name, column_length (cols, c));
+  for (guint k = 0; k < G_N_ELEMENTS (indexed); k++)
+    for (guint i = 0; i < n; i++)
+      if (g_array_index (cols->ints[indexed[k][0]], gint64, i) >= cols->texts[indexed[k][1]]->len)
+        return shape_error (error, "“%s” of event %u is not an index into “%s”",
+                            column_specs[indexed[k][0]].name, i, column_specs[indexed[k][1]].name);
+  for (guint c = 0; c < counts->len; c++)
+    {
+      gint64 sum = 0;
+
+      for (gint64 j = 0; j < g_array_index (counts, gint64, c); j++, e++)
+        {
+          gint64 v = g_array_index (ms, gint64, e);
+
+          /* sum is within 0 … HLC_MS_MAX here, so this cannot overflow. */
+          if (v < -HLC_MS_MAX || v > HLC_MS_MAX ||
+              (sum += v) < 0 || sum > HLC_MS_MAX)
+            return shape_error (error, "“ms” of event %u is outside 0 … 2⁴⁸ − 1", e);
+        }
+    }
+  *out_n = (guint) n;
+  return TRUE;
+}
+
+/* The 58 id bits of each device, worked out once per page. */
+typedef struct {
+  guint64  *nodes;
+  gboolean *known;
+} NodeCache;
+
+static guint64
+device_node (NodeCache  *cache,
+             guint       index,
+             const char *device)
+{
+  if (!cache->known[index])
+    {
+      cache->nodes[index] = fc_event_id_node (device);
+      cache->known[index] = TRUE;
+    }
+  return cache->nodes[index];
+}
+
+static FcEvent *
+column_event (const Columns *cols,
+              guint          e,
+              gint64         hlc,
+              const char    *case_id,
+              NodeCache     *cache,
+              const char    *body)
+{
+  guint d = (guint) g_array_index (cols->ints[C_DEVICE], gint64, e);
+  const char *device = cols->texts[C_DEVICES]->pdata[d];
+  const char *id = cols->texts[C_ID]->pdata[e];
+  const Span *span = &g_array_index (cols->spans, Span, e);
+  char derived[37];
+  FcEvent *ev;
+
+  if (id == NULL)
+    {
+      fc_event_id_format (hlc, device_node (cache, d, device), derived);
+      id = derived;
+    }
+  ev = fc_event_new (id, case_id,
+                     cols->texts[C_TYPES]->pdata[g_array_index (cols->ints[C_TYPE], gint64, e)],
+                     hlc, device,
+                     cols->texts[C_AUTHORS]->pdata[g_array_index (cols->ints[C_AUTHOR], gint64, e)],
+                     cols->payloads->pdata[e]);
+  ev->payload_text = g_strndup (body + span->offset, span->length);
+  return ev;
+}
+
+/* Events from checked columns, case after case; each passes the same
+ * validation as one in "events", or is skipped and counted. */
+static void
+build_column_events (const Columns *cols,
+                     guint          n,
+                     const char    *body,
+                     FcSyncPage    *page)
+{
+  GArray *counts = cols->ints[C_COUNTS], *ms = cols->ints[C_MS], *ctr = cols->ints[C_CTR];
+  guint n_devices = cols->texts[C_DEVICES]->len;
+  g_autofree guint64 *nodes = g_new (guint64, MAX (n_devices, 1));
+  g_autofree gboolean *known = g_new0 (gboolean, MAX (n_devices, 1));
+  NodeCache cache = { nodes, known };
+  guint e = 0;
+
+  for (guint c = 0; c < counts->len; c++)
+    {
+      const char *case_id = cols->texts[C_CASES]->pdata[c];
+      char derived_case[37];
+      gint64 t = 0;
+
+      for (gint64 j = 0; j < g_array_index (counts, gint64, c); j++, e++)
+        {
+          g_autoptr(GError) local = NULL;
+          g_autoptr(FcEvent) ev = NULL;
+          gint64 hlc;
+
+          t += g_array_index (ms, gint64, e);
+          hlc = FC_HLC_MAKE (t, g_array_index (ctr, gint64, e));
+          if (j == 0 && case_id == NULL)
+            {
+              /* A case's id is its opening event's: derived from its first. */
+              guint d = (guint) g_array_index (cols->ints[C_DEVICE], gint64, e);
+              fc_event_id_format (hlc, device_node (&cache, d, cols->texts[C_DEVICES]->pdata[d]),
+                                  derived_case);
+              case_id = derived_case;
+            }
+          ev = column_event (cols, e, hlc, case_id, &cache, body);
+          if (!fc_event_validate (ev, &local) ||
+              !check_payload_size (strlen (ev->payload_text), &local))
+            {
+              skip_event (page, ev->id, local);
+              continue;
+            }
+          g_ptr_array_add (page->events, g_steal_pointer (&ev));
+        }
+    }
+  g_assert (e == n);
+}
+
+static gboolean
+read_snapshot (FcJsonReader *r,
+               FcSyncPage   *page,
+               GError      **error)
+{
+  Columns cols;
+  guint n = 0;
+  gboolean ok;
+
+  columns_init (&cols);
+  ok = read_columns (r, &cols, error) && check_columns (&cols, &n, error);
+  if (ok)
+    build_column_events (&cols, n, r->start, page);
+  else
+    g_prefix_error (error, "A snapshot page of the wrong shape: ");
+  columns_clear (&cols);
+  page->snapshot = TRUE;
+  return ok;
+}
+
+/* ---- the page ---- */
+
 /* The cursor is opaque text; a server writing it as a number is forgiven. */
 static char *
-read_cursor (JsonObject *root)
+read_cursor (JsonNode *node)
 {
-  JsonNode *node = json_object_get_member (root, "cursor");
-
   if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
     return NULL;
   if (json_node_get_value_type (node) == G_TYPE_STRING)
@@ -134,33 +703,102 @@ read_cursor (JsonObject *root)
   return NULL;
 }
 
+/* Neither a JSON object nor malformed: the old parser's message for it. */
+static void
+not_an_object (FcJsonReader *r,
+               GError      **error)
+{
+  if (fc_json_reader_skip_value (r, NULL, NULL, error) && fc_json_reader_end (r, error))
+    g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "The sync response is not a JSON object");
+}
+
+enum {
+  SEEN_RECEIPTS = 1 << 0,
+  SEEN_EVENTS   = 1 << 1,
+  SEEN_SNAPSHOT = 1 << 2,
+};
+
+static gboolean
+read_member (FcJsonReader *r,
+             const char   *key,
+             FcSyncPage   *page,
+             guint        *seen,
+             GError      **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  guint bit = strcmp (key, "receipts") == 0 ? SEEN_RECEIPTS
+            : strcmp (key, "events") == 0 ? SEEN_EVENTS
+            : strcmp (key, "snapshot") == 0 ? SEEN_SNAPSHOT : 0;
+
+  /* Each would add to the page twice; a columns page has no "events". */
+  if (*seen & bit)
+    {
+      fc_json_reader_set_error (r, error, "“%s” comes twice", key);
+      return FALSE;
+    }
+  if ((bit & (SEEN_EVENTS | SEEN_SNAPSHOT)) && (*seen & (SEEN_EVENTS | SEEN_SNAPSHOT)))
+    {
+      fc_json_reader_set_error (r, error, "A page has “events” or “snapshot”, not both");
+      return FALSE;
+    }
+  *seen |= bit;
+  if (strcmp (key, "receipts") == 0)
+    return read_receipts (r, page, error);
+  if (strcmp (key, "events") == 0)
+    return read_events (r, page, error);
+  if (strcmp (key, "snapshot") == 0)
+    return read_snapshot (r, page, error);
+  if (strcmp (key, "cursor") != 0 && strcmp (key, "more") != 0)
+    return fc_json_reader_skip_value (r, NULL, NULL, error);
+  if ((node = fc_json_reader_read_value (r, NULL, NULL, error)) == NULL)
+    return FALSE;
+  if (strcmp (key, "more") == 0)
+    page->more = node_boolean (node);
+  else
+    {
+      g_free (page->cursor);
+      page->cursor = read_cursor (node);
+    }
+  return TRUE;
+}
+
+/* One pass over the body with the strict reader: no tree of the whole page
+ * is ever built, only each event's (and each payload's, kept as received). */
 FcSyncPage *
 fc_sync_wire_parse_page (GBytes  *body,
                          GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(FcSyncPage) page = g_new0 (FcSyncPage, 1);
+  FcJsonReader r;
   gconstpointer data;
   gsize size;
-  JsonNode *root;
-  JsonObject *obj;
+  guint seen = 0;
 
   data = g_bytes_get_data (body, &size);
-  if (!json_parser_load_from_data (parser, data, (gssize) size, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  fc_json_reader_init (&r, data, size);
+  if (fc_json_reader_peek (&r) != '{')
     {
-      g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "The sync response is not a JSON object");
+      not_an_object (&r, error);
       return NULL;
     }
-  obj = json_node_get_object (root);
-  if (!parse_receipts (obj, page, error))
+  page->receipts = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_sync_receipt_free);
+  page->events = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  if (!fc_json_reader_expect (&r, '{', error))
     return NULL;
-  parse_events (obj, page);
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+
+      if (!fc_json_reader_next_member (&r, &key, error))
+        return NULL;
+      if (key == NULL)
+        break;
+      if (!read_member (&r, key, page, &seen, error))
+        return NULL;
+    }
+  if (!fc_json_reader_end (&r, error))
+    return NULL;
   page->n_events = page->events->len;
-  page->cursor = read_cursor (obj);
-  page->more = json_object_get_boolean_member_with_default (obj, "more", FALSE);
   if (page->more && page->cursor == NULL)
     {
       /* Asking again with the same cursor would loop for ever. */
