@@ -646,7 +646,9 @@ build_column_events (const Columns *cols,
           gint64 hlc;
 
           t += g_array_index (ms, gint64, e);
-          hlc = FC_HLC_MAKE (t, g_array_index (ctr, gint64, e));
+          /* Unsigned: ms of 2⁴⁷ or more overflow a gint64 stamp, which
+           * fc_event_validate then refuses as not positive. */
+          hlc = (gint64) (((guint64) t << 16) | (guint64) g_array_index (ctr, gint64, e));
           if (j == 0 && case_id == NULL)
             {
               /* A case's id is its opening event's: derived from its first. */
