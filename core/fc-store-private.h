@@ -78,7 +78,8 @@ sqlite3 *fc_store_get_db   (FcStore *self);
  * sync client's pages, its search pass), so the UI's connection never
  * waits on a long transaction. @max_pages: the cap of the store it writes
  * for (fc_store_get_max_pages; PRAGMA max_page_count is per connection),
- * 0 for none. */
+ * 0 for none. It commits with synchronous = NORMAL: only for what HQ
+ * would send again (see fc-store.c). */
 FcStore *fc_store_new_writer       (const char *path,
                                     FcClock    *clock,
                                     gint64      max_pages,

@@ -2,7 +2,7 @@
  * thread does (fc_store_apply_sync_quietly on a second connection).
  *
  *   bench-apply [--cases N] [--limit EVENTS] [--runs R] [--no-text]
- *               [--index-now] [DIR]
+ *               [--index-now] [--full-sync] [DIR]
  *
  * Builds N cases (default 10,000, ~6 events each) as HQ's snapshot sends
  * them — case after case, cut into pages of EVENTS events (default
@@ -13,6 +13,8 @@
  * unless --no-text. Pages are written as snapshot pages (search rows left
  * for later), then the search pass runs in chunks of 500 cases, as the
  * client runs it; --index-now indexes every case as its page is written.
+ * The writer commits with synchronous = NORMAL, as the client's does;
+ * --full-sync makes it FULL, as the UI's connection.
  * Only what the writer thread does is timed: building the events stands
  * for the parser, which runs on another thread.
  */
@@ -29,6 +31,7 @@ static int page_limit = 20000;
 static int n_runs = 5;
 static gboolean keep_text = TRUE;
 static gboolean index_now = FALSE;
+static gboolean full_sync = FALSE;
 
 #define INDEX_CHUNK 500
 
@@ -276,8 +279,10 @@ run_once (const char *dir,
   /* The app's connection creates the file; the writer is a second one. */
   ui = fc_store_new (path, &error);
   g_assert_no_error (error);
-  writer = fc_store_new_with_clock (path, fc_store_get_clock (ui), &error);
+  writer = fc_store_new_writer (path, fc_store_get_clock (ui), 0, &error);
   g_assert_no_error (error);
+  if (full_sync)
+    g_assert_true (fc_db_exec (fc_store_get_db (writer), "PRAGMA synchronous = FULL", NULL));
   g_print ("run %d:", run + 1);
   for (guint p = 0; p < pages->len; p++)
     {
@@ -315,7 +320,7 @@ static void
 usage (void)
 {
   g_printerr ("usage: bench-apply [--cases N] [--limit EVENTS] [--runs R] [--no-text] "
-              "[--index-now] [DIR]\n");
+              "[--index-now] [--full-sync] [DIR]\n");
   exit (2);
 }
 
@@ -340,6 +345,8 @@ main (int argc, char **argv)
         keep_text = FALSE;
       else if (g_str_equal (argv[i], "--index-now"))
         index_now = TRUE;
+      else if (g_str_equal (argv[i], "--full-sync"))
+        full_sync = TRUE;
       else if (argv[i][0] != '-' && dir == NULL)
         dir = g_strdup (argv[i]);
       else

@@ -93,6 +93,32 @@ test_open_pragmas (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fc_store_get_device_id (f->store), ==, device);
 }
 
+/* The sync client's writer connection: the store's size cap, and commits
+ * without an fsync each (only for what HQ sends again); the UI's
+ * connection stays FULL beside it. */
+static void
+test_writer_pragmas (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(FcStore) writer = NULL;
+  g_autoptr(FcStmt) sync_mode = NULL;
+  g_autoptr(FcStmt) ui_mode = NULL;
+  gint64 cap = fc_store_get_max_pages (f->store);
+
+  g_assert_cmpint (cap, >, 0);
+  g_assert_true (fc_db_exec (fc_store_get_db (f->store), "PRAGMA max_page_count = 5000", NULL));
+  writer = fc_store_new_writer (f->path, NULL, fc_store_get_max_pages (f->store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (fc_store_get_max_pages (writer), ==, 5000);
+  sync_mode = fc_stmt_prepare (fc_store_get_db (writer), "PRAGMA synchronous", NULL);
+  g_assert_true (fc_stmt_step (sync_mode, NULL));
+  g_assert_cmpint (fc_stmt_int64 (sync_mode, 0), ==, 1);   /* NORMAL */
+  ui_mode = fc_stmt_prepare (fc_store_get_db (f->store), "PRAGMA synchronous", NULL);
+  g_assert_true (fc_stmt_step (ui_mode, NULL));
+  g_assert_cmpint (fc_stmt_int64 (ui_mode, 0), ==, 2);     /* FULL */
+  g_assert_cmpstr (fc_store_get_device_id (writer), ==, fc_store_get_device_id (f->store));
+}
+
 static void
 test_happy_path (Fixture *f, gconstpointer data)
 {
@@ -634,6 +660,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
 #define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("/store/open-pragmas", test_open_pragmas);
+  ADD ("/store/writer-pragmas", test_writer_pragmas);
   ADD ("/store/happy-path", test_happy_path);
   ADD ("/store/refusals-change-nothing", test_refusals_change_nothing);
   ADD ("/store/sql-text-literal", test_sql_text_stored_literally);
