@@ -225,6 +225,19 @@ write_fts (FcStore          *self,
   return index_case (self, fold->case_id, fold->title, raw, inout_rowid, error);
 }
 
+/* Binds text that stays where it is until the statement is reset or its
+ * bindings cleared (fc_stmt_free does both): SQLite need not copy it. */
+static void
+bind_kept_text (FcStmt     *stmt,
+                int         idx,
+                const char *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (stmt->stmt, idx);
+  else
+    sqlite3_bind_text (stmt->stmt, idx, text, -1, SQLITE_STATIC);
+}
+
 static gboolean
 write_case_row (FcStore          *self,
                 const FcCaseFold *f,
@@ -244,23 +257,23 @@ write_case_row (FcStore          *self,
     "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", error);
   if (stmt == NULL)
     return FALSE;
-  fc_stmt_bind_text (stmt, i++, f->case_id);
-  fc_stmt_bind_text (stmt, i++, f->number);
-  fc_stmt_bind_text (stmt, i++, fc_case_state_to_string (f->state));
+  bind_kept_text (stmt, i++, f->case_id);
+  bind_kept_text (stmt, i++, f->number);
+  bind_kept_text (stmt, i++, fc_case_state_to_string (f->state));
   /* -1 for a case whose opening has not arrived: lists skip it by index. */
   fc_stmt_bind_int64 (stmt, i++, f->state == FC_CASE_STATE_NONE ? -1 : fc_case_state_is_open (f->state));
-  fc_stmt_bind_text (stmt, i++, f->kind);
-  fc_stmt_bind_text (stmt, i++, f->channel);
-  fc_stmt_bind_text (stmt, i++, f->problem_type);
-  fc_stmt_bind_text (stmt, i++, f->severity);
+  bind_kept_text (stmt, i++, f->kind);
+  bind_kept_text (stmt, i++, f->channel);
+  bind_kept_text (stmt, i++, f->problem_type);
+  bind_kept_text (stmt, i++, f->severity);
   fc_stmt_bind_int64 (stmt, i++, severity_rank (f->severity));
-  fc_stmt_bind_text (stmt, i++, f->department);
-  fc_stmt_bind_text (stmt, i++, f->customer_id);
-  fc_stmt_bind_text (stmt, i++, f->product_serial);
-  fc_stmt_bind_text (stmt, i++, f->model);
-  fc_stmt_bind_text (stmt, i++, f->title);
-  fc_stmt_bind_text (stmt, i++, f->assignee);
-  fc_stmt_bind_text (stmt, i++, f->plan_action);
+  bind_kept_text (stmt, i++, f->department);
+  bind_kept_text (stmt, i++, f->customer_id);
+  bind_kept_text (stmt, i++, f->product_serial);
+  bind_kept_text (stmt, i++, f->model);
+  bind_kept_text (stmt, i++, f->title);
+  bind_kept_text (stmt, i++, f->assignee);
+  bind_kept_text (stmt, i++, f->plan_action);
   fc_stmt_bind_int64 (stmt, i++, f->approval_required);
   fc_stmt_bind_int64 (stmt, i++, f->complex);
   fc_stmt_bind_int64 (stmt, i++, f->satisfaction);
@@ -375,18 +388,19 @@ insert_one (FcStore     *self,
             gboolean    *out_new,
             GError     **error)
 {
+  sqlite3_reset (stmt->stmt);
+  bind_kept_text (stmt, 1, ev->id);
+  bind_kept_text (stmt, 2, ev->case_id);
+  bind_kept_text (stmt, 3, ev->type);
+  fc_stmt_bind_int64 (stmt, 4, ev->hlc);
+  bind_kept_text (stmt, 5, ev->device);
+  bind_kept_text (stmt, 6, ev->author);
   /* The payload as HQ sent it, when the parser kept it: the same JSON,
    * without serialising the parsed object again. */
-  g_autofree char *payload = ev->payload_text == NULL ? fc_event_payload_to_string (ev) : NULL;
-
-  sqlite3_reset (stmt->stmt);
-  fc_stmt_bind_text (stmt, 1, ev->id);
-  fc_stmt_bind_text (stmt, 2, ev->case_id);
-  fc_stmt_bind_text (stmt, 3, ev->type);
-  fc_stmt_bind_int64 (stmt, 4, ev->hlc);
-  fc_stmt_bind_text (stmt, 5, ev->device);
-  fc_stmt_bind_text (stmt, 6, ev->author);
-  fc_stmt_bind_text (stmt, 7, payload != NULL ? payload : ev->payload_text);
+  if (ev->payload_text != NULL)
+    bind_kept_text (stmt, 7, ev->payload_text);
+  else
+    sqlite3_bind_text (stmt->stmt, 7, fc_event_payload_to_string (ev), -1, g_free);
   fc_stmt_bind_int64 (stmt, 8, state);
   fc_stmt_bind_int64 (stmt, 9, ev->server_seq);
   if (!fc_stmt_run (stmt, error))
@@ -407,8 +421,10 @@ insert_events (FcStore    *self,
   /* case id → the case's new events (borrowed from @events) */
   g_autoptr(GHashTable) cases = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                        (GDestroyNotify) g_ptr_array_unref);
-  GHashTableIter iter;
-  gpointer case_id, new_events;
+  /* The cases in the order they came (a snapshot page's: by id, so their
+   * rows go in at the end of the cases table), not the hash table's. */
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  GPtrArray *list = NULL;
 
   g_assert (self->tx_depth > 0);
   stmt = fc_store_prepare_cached (self, "INSERT OR IGNORE INTO events (id, case_id, type, hlc, "
@@ -420,7 +436,6 @@ insert_events (FcStore    *self,
     {
       FcEvent *ev = g_ptr_array_index (events, i);
       gboolean is_new = FALSE;
-      GPtrArray *list;
 
       if (!insert_one (self, stmt, ev, state, &is_new, error))
         return FALSE;
@@ -430,17 +445,28 @@ insert_events (FcStore    *self,
       ev->sync_state = state;
       ev->conflict = FALSE;
       g_clear_pointer (&ev->conflict_reason, g_free);
-      list = g_hash_table_lookup (cases, ev->case_id);
-      if (list == NULL)
-        g_hash_table_insert (cases, ev->case_id, (list = g_ptr_array_new ()));
+      /* A snapshot page brings its events case after case: the case is
+       * looked up only when it changes. */
+      if (list == NULL || strcmp (((FcEvent *) list->pdata[0])->case_id, ev->case_id) != 0)
+        {
+          list = g_hash_table_lookup (cases, ev->case_id);
+          if (list == NULL)
+            {
+              g_hash_table_insert (cases, ev->case_id, (list = g_ptr_array_new ()));
+              g_ptr_array_add (order, ev->case_id);
+            }
+        }
       g_ptr_array_add (list, ev);
       if (inserted != NULL)
         g_ptr_array_add (inserted, fc_event_ref (ev));
     }
-  g_hash_table_iter_init (&iter, cases);
-  while (g_hash_table_iter_next (&iter, &case_id, &new_events))
-    if (!refold_case_with_new (self, case_id, new_events, defer_search, error))
-      return FALSE;
+  for (guint i = 0; i < order->len; i++)
+    {
+      const char *case_id = g_ptr_array_index (order, i);
+      if (!refold_case_with_new (self, case_id, g_hash_table_lookup (cases, case_id),
+                                 defer_search, error))
+        return FALSE;
+    }
   return TRUE;
 }
 
