@@ -99,6 +99,8 @@ gboolean fc_store_insert_events_in_tx (FcStore    *self,
                                        FcSyncState state,
                                        GPtrArray  *inserted,
                                        GError    **error);
+/* Refolds a case from its stored events (a case waiting for its search
+ * row keeps waiting). */
 gboolean fc_store_refold_case_in_tx   (FcStore    *self,
                                        const char *case_id,
                                        GError    **error);
@@ -159,9 +161,10 @@ void     fc_store_announce_applied   (FcStore   *self,
                                       gint64     max_hlc);
 
 /* cases.fts_rowid is the case's row in case_fts (> 0), or this while its
- * search row waits (FC_STORE_APPLY_DEFER_SEARCH); 0 means no case row. A
- * case refolded meanwhile (a step recorded, a later page that is no
- * snapshot) is indexed then, so it is never indexed twice. */
+ * search row waits (FC_STORE_APPLY_DEFER_SEARCH); 0 means no case row. New
+ * events indexing it (a step recorded, a page that is no snapshot) index
+ * it then; other refolds (fc_store_refold_case_in_tx, a snapshot page)
+ * leave it waiting. Either way it gets one row, with its text of then. */
 #define FC_STORE_FTS_PENDING (-1)
 
 /* Indexes up to @max_cases (0: all) pending cases from their stored events,

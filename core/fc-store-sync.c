@@ -344,6 +344,9 @@ refold_stored_case (FcStore    *self,
   return events != NULL && refold_events (self, case_id, events, fts_rowid, defer_search, error);
 }
 
+/* A case whose search row waits keeps waiting: the pass indexes it with
+ * the text it has then. A new deadline policy refolds every open case on
+ * the UI's thread; it should not index thousands of them there. */
 gboolean
 fc_store_refold_case_in_tx (FcStore    *self,
                             const char *case_id,
@@ -353,7 +356,7 @@ fc_store_refold_case_in_tx (FcStore    *self,
 
   g_assert (self->tx_depth > 0);
   return read_fts_rowid (self, case_id, &fts_rowid, error) &&
-         refold_stored_case (self, case_id, fts_rowid, FALSE, error);
+         refold_stored_case (self, case_id, fts_rowid, TRUE, error);
 }
 
 /* A case this store has never seen (a first sync brings thousands) is

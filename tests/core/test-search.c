@@ -413,9 +413,9 @@ peer_note (const char *case_id,
 }
 
 /* A case refolded while its search row waits ends up indexed exactly once,
- * with the text it has then: a step recorded here indexes it at once; a
- * later snapshot page keeps it waiting and the pass sees its new events; a
- * page of the log indexes it then. A case already indexed is indexed again
+ * with the text it has then: a new deadline policy and a later snapshot
+ * page keep it waiting, and the pass sees its new events; a step recorded
+ * here, or a page of the log, indexes it at once. A case already indexed is indexed again
  * at once by a snapshot page, never left behind. */
 static void
 test_deferred_refold (void)
@@ -438,6 +438,14 @@ test_deferred_refold (void)
 
   apply_page (store, page1, FC_STORE_APPLY_DEFER_SEARCH);
   g_assert_cmpint (count_sql (store, "SELECT count(*) FROM cases WHERE fts_rowid = -1"), ==, 4);
+  /* A new deadline policy refolds every open case: they keep waiting. */
+  {
+    g_autofree char *policy = fc_sla_policy_to_json (fc_store_get_sla_policy (store));
+    g_assert_true (fc_store_set_sla_policy_json (store, policy, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (count_sql (store, "SELECT count(*) FROM cases WHERE fts_rowid = -1"), ==, 4);
+    g_assert_cmpint (count_sql (store, "SELECT count(*) FROM case_fts"), ==, 0);
+  }
 
   /* A: the engineer records a step: indexed now, with it. */
   local = fc_store_record (store, a, FC_EV_NOTE_ADDED, p, "wang", &error);
