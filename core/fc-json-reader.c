@@ -17,6 +17,11 @@ fc_json_reader_init (FcJsonReader *r,
                      const char   *data,
                      gsize         size)
 {
+  g_return_if_fail (data != NULL || size == 0);
+
+  /* An empty GBytes has no data at all, and NULL + 0 is undefined. */
+  if (data == NULL)
+    data = "";
   r->start = data;
   r->p = data;
   r->end = data + size;

@@ -27,9 +27,9 @@ run_suite "tests under ASan+UBSan" build-asan --buildtype=debug \
   -Db_sanitize=address,undefined -Db_lundef=false
 
 fuzz_passed=0 fuzz_failed=0
-if [ -x tests/scan/run-fuzz.sh ] || [ -f tests/scan/run-fuzz.sh ]; then
-  echo "=== fuzzing the GS1 parser (${FUZZ_SECONDS:-20} s)"
-  if bash tests/scan/run-fuzz.sh "${FUZZ_SECONDS:-20}"; then fuzz_passed=1; else fuzz_failed=1; status=1; fi
+if [ -f tests/fuzz/run-fuzz.sh ]; then
+  echo "=== fuzzing the GS1 parser and the sync page parser (${FUZZ_SECONDS:-20} s in all)"
+  if bash tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-20}"; then fuzz_passed=1; else fuzz_failed=1; status=1; fi
 fi
 
 python3 - "$fuzz_passed" "$fuzz_failed" <<'PY'
