@@ -431,20 +431,13 @@ typedef struct {
   gint64      cpu_us;
 } Apply;
 
-/* Object data that has every page this client pulls written as a snapshot
- * page, whatever its wire form: tests of the deferred search rows. */
-#define DEFER_SEARCH_KEY "fc-sync-defer-search"
-
 /* A first pull's snapshot page brings each case whole, and tens of
  * thousands of events: its cases are listed at once, their search rows
  * written afterwards by the client's search pass (fc-sync-client.c). */
 static FcStoreApplyFlags
-apply_flags (FcSyncClient *self,
-             FcSyncPage   *page)
+apply_flags (FcSyncPage *page)
 {
-  if (page->snapshot || g_object_get_data (G_OBJECT (self), DEFER_SEARCH_KEY) != NULL)
-    return FC_STORE_APPLY_DEFER_SEARCH;
-  return FC_STORE_APPLY_NONE;
+  return page->snapshot ? FC_STORE_APPLY_DEFER_SEARCH : FC_STORE_APPLY_NONE;
 }
 
 static void
@@ -555,7 +548,7 @@ apply_start (GTask      *task,
   maybe_pull_ahead (task, page);
   a = g_new0 (Apply, 1);
   a->page = page;
-  a->flags = apply_flags (self, page);
+  a->flags = apply_flags (page);
   a->inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
   /* Not the cycle's cancellable: a write that started finishes. */
   apply = g_task_new (self, NULL, apply_done_cb, g_object_ref (task));

@@ -840,10 +840,11 @@ open_described (FcStore    *store,
   g_assert_no_error (error);
 }
 
-/* A first pull whose pages are snapshot pages: the cases are listed as each
- * page is written, search rows waiting; the client's pass then indexes them
- * in the background and says "changed" on the main thread, after which
- * search finds every case, once. */
+/* A first pull comes in snapshot pages (in columns): the cases are listed
+ * as each page is written, their search rows waiting; the client's pass
+ * then indexes them in the background and says "changed" on the main
+ * thread, after which search finds every case, once. What comes later by
+ * seq is found at once. */
 static void
 test_snapshot_search_later (Fixture       *f,
                             gconstpointer  data)
@@ -862,9 +863,6 @@ test_snapshot_search_later (Fixture       *f,
   fc_test_sync_ok (peer->client);
 
   fc_test_device_enrol (f->dev, f->hq);
-  /* Until the parser flags columns pages, the client is told to treat
-   * every page as a snapshot page. */
-  g_object_set_data (G_OBJECT (f->dev->client), "fc-sync-defer-search", GINT_TO_POINTER (TRUE));
   fc_sync_client_get_tuning (f->dev->client, &t);
   t.pull_limit = 25;
   fc_sync_client_set_tuning (f->dev->client, &t);
@@ -882,6 +880,15 @@ test_snapshot_search_later (Fixture       *f,
   g_assert_cmpint (count_found (f->dev->store, "制冷"), ==, 40);
   g_assert_cmpint (count_found (f->dev->store, "reboot"), ==, 40);
   g_assert_cmpint (count_found (f->dev->store, "unit77"), ==, 1);
+
+  /* A case opened after the snapshot comes in a page of the log: found
+   * as soon as it is written. */
+  open_described (peer->store, "冰箱结霜", 80);
+  fc_test_sync_ok (peer->client);
+  fc_test_sync_ok (f->dev->client);
+  g_assert_false (fc_store_has_index_pending (f->dev->store));
+  g_assert_cmpint (count_found (f->dev->store, "结霜"), ==, 1);
+  assert_each_case_indexed_once (f->dev->store);
 
   /* A step recorded on a pulled case keeps it indexed once, with the step. */
   {
