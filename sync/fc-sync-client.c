@@ -308,10 +308,7 @@ typedef struct {
   gatomicrefcount ref_count;
   GWeakRef        client;
   FcStore        *store;        /* the UI's: its "changed" is emitted at the end */
-  char           *path;
-  FcClock        *clock;
-  gint64          max_pages;
-  FcStore        *writer;       /* opened and used by the chunks, on workers */
+  FcStore        *writer;       /* used by one chunk at a time, on workers */
   GCancellable   *cancellable;
   gboolean        again;        /* more cases may wait than the pass has seen */
   guint           indexed;
@@ -334,15 +331,13 @@ index_pass_unref (IndexPass *pass)
     return;
   g_weak_ref_clear (&pass->client);
   g_clear_object (&pass->store);
-  g_free (pass->path);
-  g_clear_object (&pass->clock);
   g_clear_object (&pass->writer);
   g_clear_object (&pass->cancellable);
   g_free (pass);
 }
 
 /* Worker thread: one chunk, one transaction. Returns how many cases it
- * indexed; none means the pass is done, and its connection is closed here. */
+ * indexed; none means the pass is done. */
 static void
 index_chunk_thread (GTask        *task,
                     gpointer      source,
@@ -355,16 +350,11 @@ index_chunk_thread (GTask        *task,
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  if (pass->writer == NULL)
-    pass->writer = fc_store_new_writer (pass->path, pass->clock, pass->max_pages, &error);
-  if (pass->writer == NULL ||
-      !fc_store_index_pending (pass->writer, INDEX_CHUNK_CASES, &n, &error))
+  if (!fc_store_index_pending (pass->writer, INDEX_CHUNK_CASES, &n, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  if (n == 0)
-    g_clear_object (&pass->writer);
   g_task_return_int (task, n);
 }
 
@@ -427,6 +417,8 @@ index_pending_start (FcSyncClient *self)
 {
   IndexPass *pass = g_object_get_qdata (G_OBJECT (self), index_pass_quark ());
   const char *path = fc_store_get_path (self->store);
+  g_autoptr(FcStore) writer = NULL;
+  g_autoptr(GError) error = NULL;
 
   if (pass != NULL)
     {
@@ -438,19 +430,25 @@ index_pending_start (FcSyncClient *self)
   if (path == NULL || g_str_equal (path, ":memory:"))
     {
       /* A store only this connection sees (tests): no second connection. */
-      g_autoptr(GError) error = NULL;
       if (!fc_store_index_pending (self->store, 0, NULL, &error))
         g_debug ("Search pass: %s", error->message);
       fc_store_emit_case_changed (self->store, NULL);
+      return;
+    }
+  /* Opened here, a millisecond: a worker opening a store as the process
+   * exits would find the store's built-in data already gone. */
+  writer = fc_store_new_writer (path, fc_store_get_clock (self->store),
+                                fc_store_get_max_pages (self->store), &error);
+  if (writer == NULL)
+    {
+      g_debug ("Search pass: %s", error->message);
       return;
     }
   pass = g_new0 (IndexPass, 1);
   g_atomic_ref_count_init (&pass->ref_count);
   g_weak_ref_init (&pass->client, self);
   pass->store = g_object_ref (self->store);
-  pass->path = g_strdup (path);
-  pass->clock = g_object_ref (fc_store_get_clock (self->store));
-  pass->max_pages = fc_store_get_max_pages (self->store);
+  pass->writer = g_steal_pointer (&writer);
   pass->cancellable = g_cancellable_new ();
   pass->started_at = g_get_monotonic_time ();
   g_object_set_qdata_full (G_OBJECT (self), index_pass_quark (), pass,
