@@ -650,7 +650,7 @@ fc_json_reader_next_member (FcJsonReader *r,
                             GError      **error)
 {
   gboolean more;
-  const char *key;
+  const char *key = NULL;
   Scratch sc;
   gboolean ok;
 
@@ -680,15 +680,15 @@ fc_json_reader_next_element (FcJsonReader *r,
 static gboolean value (FcJsonReader *r, Scratch *sc, JsonNode *parent,
                        JsonNode **out, GError **error);
 
-/* The members of an object whose '{' was read; into @node when building. */
+/* The members of an object whose '{' was read; into @obj when building,
+ * their nodes the children of @parent (nullable). */
 static gboolean
 object_members (FcJsonReader *r,
                 Scratch      *sc,
-                JsonNode     *node,
+                JsonObject   *obj,
+                JsonNode     *parent,
                 GError      **error)
 {
-  JsonObject *obj = node != NULL ? json_node_get_object (node) : NULL;
-
   if (fc_json_reader_peek (r) == '}')
     {
       r->p++;
@@ -698,7 +698,7 @@ object_members (FcJsonReader *r,
     {
       char key_buf[64];
       g_autofree char *key_heap = NULL;
-      const char *key;
+      const char *key = NULL;
       JsonNode *child = NULL;
       char c;
 
@@ -710,7 +710,7 @@ object_members (FcJsonReader *r,
         key = memcpy (key_buf, key, strlen (key) + 1);
       else
         key = key_heap = g_strdup (key);
-      if (!value (r, sc, node, node != NULL ? &child : NULL, error))
+      if (!value (r, sc, parent, obj != NULL ? &child : NULL, error))
         return FALSE;
       if (obj != NULL)
         json_object_set_member (obj, key, child);
@@ -782,7 +782,10 @@ container (FcJsonReader *r,
         json_node_take_array (json_node_init (node, JSON_NODE_ARRAY), json_array_new ());
       json_node_set_parent (node, parent);
     }
-  ok = is_object ? object_members (r, sc, node, error) : array_elements (r, sc, node, error);
+  if (is_object)
+    ok = object_members (r, sc, node != NULL ? json_node_get_object (node) : NULL, node, error);
+  else
+    ok = array_elements (r, sc, node, error);
   if (!ok)
     return FALSE;
   r->depth--;
@@ -894,6 +897,39 @@ fc_json_reader_read_value (FcJsonReader *r,
   if (!read_or_skip (r, &node, out_span, out_span_len, error))
     return NULL;
   return node;
+}
+
+JsonObject *
+fc_json_reader_read_object (FcJsonReader *r,
+                            const char  **out_span,
+                            gsize        *out_span_len,
+                            GError      **error)
+{
+  g_autoptr(JsonObject) obj = NULL;
+  const char *s;
+  Scratch sc;
+  gboolean ok;
+
+  if (fc_json_reader_peek (r) != '{')
+    {
+      fail_unexpected (r, "an object", error);
+      return NULL;
+    }
+  s = r->p;
+  if (!open_container (r, error))
+    return NULL;
+  obj = json_object_new ();
+  scratch_init (&sc);
+  ok = object_members (r, &sc, obj, NULL, error);
+  scratch_clear (&sc);
+  if (!ok)
+    return NULL;
+  r->depth--;
+  if (out_span != NULL)
+    *out_span = s;
+  if (out_span_len != NULL)
+    *out_span_len = (gsize) (r->p - s);
+  return g_steal_pointer (&obj);
 }
 
 gboolean

@@ -86,6 +86,12 @@ JsonNode *fc_json_reader_read_value    (FcJsonReader *r,
                                         const char  **out_span,
                                         gsize        *out_span_len,
                                         GError      **error);
+/* An object as a JsonObject, without a node around it (one allocation less
+ * per payload of a 20,000-event page); an error for any other value. */
+JsonObject *fc_json_reader_read_object (FcJsonReader *r,
+                                        const char  **out_span,
+                                        gsize        *out_span_len,
+                                        GError      **error);
 /* Any value, checked as strictly as read_value but not built. */
 gboolean  fc_json_reader_skip_value    (FcJsonReader *r,
                                         const char  **out_span,

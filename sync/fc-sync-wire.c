@@ -161,44 +161,155 @@ check_payload_size (gsize    length,
   return TRUE;
 }
 
-/* One element of "events", whose '{' is next: its members read one by one
- * into a tree (as fc_event_new_from_json wants it), noting where the payload
- * object's text is. */
-static JsonNode *
+/* An element of "events" that is an object, read member by member as
+ * fc_event_new_from_json() reads its tree — the same checks and messages, a
+ * name given twice keeps its last value — but without building the tree:
+ * only the payload becomes one. That is most of a page's allocations. */
+typedef struct {
+  char       *text[5];        /* id, case_id, type, device, author: NULL unless a string */
+  gboolean    hlc_ok;         /* an integer within gint64 */
+  gint64      hlc;
+  JsonObject *payload;        /* NULL unless an object */
+  const char *payload_span;   /* its bytes in the body */
+  gsize       payload_len;
+  gint64      seq;
+} Envelope;
+
+static const char *const envelope_texts[] = { "id", "case_id", "type", "device", "author" };
+
+static void
+envelope_clear (Envelope *env)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (env->text); i++)
+    g_clear_pointer (&env->text[i], g_free);
+  g_clear_pointer (&env->payload, json_object_unref);
+}
+
+/* A whole number within gint64 into @out, TRUE; anything else is read
+ * (checked) and FALSE, with @error set only when the JSON is malformed. */
+static gboolean
+read_int_member (FcJsonReader *r,
+                 gint64       *out,
+                 JsonNode    **out_other,
+                 GError      **error)
+{
+  FcJsonReader probe = *r;
+
+  *out_other = NULL;
+  if (fc_json_reader_read_int64 (&probe, out, NULL))
+    {
+      *r = probe;
+      return TRUE;
+    }
+  *out_other = fc_json_reader_read_value (r, NULL, NULL, error);
+  return FALSE;
+}
+
+static gboolean
+read_envelope_member (FcJsonReader *r,
+                      const char   *key,
+                      Envelope     *env,
+                      GError      **error)
+{
+  g_autoptr(JsonNode) other = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (envelope_texts); i++)
+    if (strcmp (key, envelope_texts[i]) == 0)
+      {
+        g_clear_pointer (&env->text[i], g_free);
+        if (fc_json_reader_peek (r) != '"')
+          return fc_json_reader_skip_value (r, NULL, NULL, error);
+        return (env->text[i] = fc_json_reader_read_string (r, error)) != NULL;
+      }
+  if (strcmp (key, "hlc") == 0)
+    {
+      env->hlc_ok = read_int_member (r, &env->hlc, &other, error);
+      return env->hlc_ok || other != NULL;
+    }
+  if (strcmp (key, "seq") == 0)
+    {
+      /* As json_object_get_int_member_with_default read it. */
+      if (read_int_member (r, &env->seq, &other, error))
+        return TRUE;
+      env->seq = node_int (other);
+      return other != NULL;
+    }
+  if (strcmp (key, "payload") == 0)
+    {
+      g_clear_pointer (&env->payload, json_object_unref);
+      if (fc_json_reader_peek (r) != '{')
+        return fc_json_reader_skip_value (r, NULL, NULL, error);
+      env->payload = fc_json_reader_read_object (r, &env->payload_span, &env->payload_len, error);
+      return env->payload != NULL;
+    }
+  return fc_json_reader_skip_value (r, NULL, NULL, error);
+}
+
+/* The event of a complete envelope, or NULL with @error saying why it
+ * cannot be read (fc_event_new_from_json's checks, then the size). */
+static FcEvent *
+envelope_event (Envelope *env,
+                GError  **error)
+{
+  g_autoptr(FcEvent) ev = NULL;
+
+  if (!env->hlc_ok)
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "Event field “hlc” must be an integer");
+      return NULL;
+    }
+  if (env->payload == NULL)
+    {
+      g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "Event field “payload” must be an object");
+      return NULL;
+    }
+  /* The texts are the envelope's: taken, not copied. */
+  ev = fc_event_new (NULL, NULL, NULL, env->hlc, NULL, NULL, env->payload);
+  ev->id = g_steal_pointer (&env->text[0]);
+  ev->case_id = g_steal_pointer (&env->text[1]);
+  ev->type = g_steal_pointer (&env->text[2]);
+  ev->device = g_steal_pointer (&env->text[3]);
+  ev->author = g_steal_pointer (&env->text[4]);
+  if (!fc_event_validate (ev, error) || !check_payload_size (env->payload_len, error))
+    {
+      env->text[0] = g_steal_pointer (&ev->id);   /* for the log */
+      return NULL;
+    }
+  /* The payload's text, stored as received. */
+  ev->payload_text = g_strndup (env->payload_span, env->payload_len);
+  ev->server_seq = env->seq;
+  return g_steal_pointer (&ev);
+}
+
+static gboolean
 read_event_object (FcJsonReader *r,
-                   const char  **out_payload,
-                   gsize        *out_payload_len,
+                   FcSyncPage   *page,
                    GError      **error)
 {
-  g_autoptr(JsonObject) obj = json_object_new ();
-  g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), obj);
+  Envelope env = { { NULL }, FALSE, 0, NULL, NULL, 0, 0 };
+  gboolean ok;
 
-  *out_payload = NULL;
-  *out_payload_len = 0;
-  if (!fc_json_reader_expect (r, '{', error))
-    return NULL;
-  for (;;)
+  ok = fc_json_reader_expect (r, '{', error);
+  while (ok)
     {
       g_autofree char *key = NULL;
-      const char *span;
-      gsize len;
-      JsonNode *child;
 
-      if (!fc_json_reader_next_member (r, &key, error))
-        return NULL;
-      if (key == NULL)
-        return g_steal_pointer (&node);
-      if ((child = fc_json_reader_read_value (r, &span, &len, error)) == NULL)
-        return NULL;
-      if (strcmp (key, "payload") == 0)
-        {
-          /* A name given twice keeps its last value, in the tree too. */
-          *out_payload = span;
-          *out_payload_len = len;
-        }
-      json_node_set_parent (child, node);
-      json_object_set_member (obj, key, child);
+      if (!(ok = fc_json_reader_next_member (r, &key, error)) || key == NULL)
+        break;
+      ok = read_envelope_member (r, key, &env, error);
     }
+  if (ok)
+    {
+      g_autoptr(GError) local = NULL;
+      FcEvent *ev = envelope_event (&env, &local);
+
+      if (ev != NULL)
+        g_ptr_array_add (page->events, ev);
+      else
+        skip_event (page, env.text[0], local);
+    }
+  envelope_clear (&env);
+  return ok;
 }
 
 static gboolean
@@ -208,30 +319,15 @@ read_one_event (FcJsonReader *r,
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) local = NULL;
-  g_autoptr(FcEvent) ev = NULL;
-  const char *payload = NULL;
-  gsize payload_len = 0;
 
   if (fc_json_reader_peek (r) == '{')
-    node = read_event_object (r, &payload, &payload_len, error);
-  else
-    node = fc_json_reader_read_value (r, NULL, NULL, error);
-  if (node == NULL)
+    return read_event_object (r, page, error);
+  /* Not an object: fc_event_new_from_json says so. */
+  if ((node = fc_json_reader_read_value (r, NULL, NULL, error)) == NULL)
     return FALSE;
-  ev = fc_event_new_from_json (node, &local);
-  if (ev != NULL && !check_payload_size (payload_len, &local))
-    g_clear_pointer (&ev, fc_event_unref);
-  if (ev == NULL)
-    {
-      JsonObject *o = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-      skip_event (page, o != NULL ? node_string (json_object_get_member (o, "id")) : NULL, local);
-      return TRUE;
-    }
-  /* fc_event_new_from_json took the payload member, which is an object:
-   * the span is its text, stored as received. */
-  ev->payload_text = g_strndup (payload, payload_len);
-  ev->server_seq = node_int (json_object_get_member (json_node_get_object (node), "seq"));
-  g_ptr_array_add (page->events, g_steal_pointer (&ev));
+  if (fc_event_new_from_json (node, &local) != NULL)
+    g_assert_not_reached ();
+  skip_event (page, NULL, local);
   return TRUE;
 }
 
@@ -406,7 +502,7 @@ read_cell (FcJsonReader *r,
       return TRUE;
     default:
       {
-        g_autoptr(JsonNode) node = NULL;
+        JsonObject *payload;
         Span span;
         const char *at;
 
@@ -415,13 +511,48 @@ read_cell (FcJsonReader *r,
             fc_json_reader_set_error (r, error, "A payload must be a JSON object");
             return FALSE;
           }
-        if ((node = fc_json_reader_read_value (r, &at, &span.length, error)) == NULL)
+        if ((payload = fc_json_reader_read_object (r, &at, &span.length, error)) == NULL)
           return FALSE;
         span.offset = (gsize) (at - r->start);
-        g_ptr_array_add (cols->payloads, json_node_dup_object (node));
+        g_ptr_array_add (cols->payloads, payload);
         g_array_append_val (cols->spans, span);
         return TRUE;
       }
+    }
+}
+
+/* Room for a per-event column at once when "counts" came before it (as HQ
+ * sends them): growing 100,000-entry arrays by doubling costs copies and,
+ * in glibc, a consolidation of the freed small blocks at each step. */
+static void
+reserve_column (Columns *cols,
+                Column   c)
+{
+  gint64 n = 0;
+
+  if (c < C_TYPE || !cols->seen[C_COUNTS])
+    return;
+  for (guint i = 0; i < cols->ints[C_COUNTS]->len && n <= SNAPSHOT_MAX_EVENTS; i++)
+    n += g_array_index (cols->ints[C_COUNTS], gint64, i);
+  n = MIN (n, SNAPSHOT_MAX_EVENTS);
+  switch (column_specs[c].kind)
+    {
+    case K_IDS:
+      g_ptr_array_unref (cols->texts[c]);
+      cols->texts[c] = g_ptr_array_new_full ((guint) n, g_free);
+      break;
+    case K_INTS:
+      g_array_unref (cols->ints[c]);
+      cols->ints[c] = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) n);
+      break;
+    case K_PAYLOADS:
+      g_ptr_array_unref (cols->payloads);
+      g_array_unref (cols->spans);
+      cols->payloads = g_ptr_array_new_full ((guint) n, (GDestroyNotify) json_object_unref);
+      cols->spans = g_array_sized_new (FALSE, FALSE, sizeof (Span), (guint) n);
+      break;
+    default:
+      break;
     }
 }
 
@@ -444,6 +575,7 @@ read_column (FcJsonReader *r,
       fc_json_reader_set_error (r, error, "A column must be an array");
       return FALSE;
     }
+  reserve_column (cols, c);
   if (!fc_json_reader_expect (r, '[', error))
     return FALSE;
   while (fc_json_reader_next_element (r, &more, error))

@@ -308,6 +308,31 @@ test_walk_array (void)
   g_assert_true (fc_json_reader_end (&r, &error));
 }
 
+static void
+test_read_object (void)
+{
+  static const char doc[] = "[ {\"a\": {\"b\": [1]}, \"a\": 2} , [] ]";
+  g_autofree char *copy = g_memdup2 (doc, sizeof doc - 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) obj = NULL;
+  FcJsonReader r;
+  const char *span;
+  gsize len;
+  gboolean more;
+
+  fc_json_reader_init (&r, copy, sizeof doc - 1);
+  g_assert_true (fc_json_reader_expect (&r, '[', &error));
+  g_assert_true (fc_json_reader_next_element (&r, &more, &error) && more);
+  obj = fc_json_reader_read_object (&r, &span, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (span, len, "{\"a\": {\"b\": [1]}, \"a\": 2}", 25);
+  g_assert_cmpint (json_object_get_int_member (obj, "a"), ==, 2);   /* the last one */
+  g_assert_cmpuint (json_object_get_size (obj), ==, 1);
+  g_assert_true (fc_json_reader_next_element (&r, &more, &error) && more);
+  g_assert_null (fc_json_reader_read_object (&r, NULL, NULL, &error));
+  g_assert_error (error, FC_ERROR, FC_ERROR_INVALID);
+}
+
 typedef enum { READ_INT, READ_STRING, READ_NULL, READ_BOOL, WALK_ARRAY, WALK_OBJECT } Walk;
 
 /* @doc is refused by @how, with FC_ERROR_INVALID. */
@@ -421,6 +446,7 @@ main (int argc, char **argv)
   g_test_add_func ("/json-reader/depth", test_depth);
   g_test_add_func ("/json-reader/walk-and-spans", test_walk_and_spans);
   g_test_add_func ("/json-reader/walk-array", test_walk_array);
+  g_test_add_func ("/json-reader/read-object", test_read_object);
   g_test_add_func ("/json-reader/walk-refusals", test_walk_refusals);
   g_test_add_func ("/json-reader/walk-depth", test_walk_depth);
   return g_test_run ();
