@@ -488,6 +488,12 @@ fc_store_new_writer (const char *path,
    * user records goes through the UI's connection, FULL as ever. */
   if (!fc_db_exec (self->db, "PRAGMA synchronous = NORMAL", error))
     return NULL;
+  /* A writer mostly adds pages: with the UI's 64 MiB its cache only grows
+   * during a first pull, a fresh allocation for every new page; 16 MiB is
+   * reused from the first page on (15 % less CPU per page, and no slower
+   * with 30,000 cases: bench-apply). */
+  if (!fc_db_exec (self->db, "PRAGMA cache_size = -16384", error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
