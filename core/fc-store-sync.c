@@ -7,6 +7,7 @@
  */
 #include "fc-store-private.h"
 #include "fc-fts.h"
+#include "fc-json-reader.h"
 
 #include <string.h>
 
@@ -682,44 +683,67 @@ fc_store_ingest (FcStore    *self,
 
 /* ---- Search rows left for later ---- */
 
-/* The case's searchable text as case_body() makes it, read from its stored
- * events without building their JSON objects: SQLite's JSON functions take
- * the members (texts in every type, see body_members) straight from the
- * stored payloads, in fold order. */
-static const char *
-stored_body_sql (void)
+/* One stored payload's part of case_body(): its members that are texts, in
+ * body_members order (a member named twice counts once, the last, as
+ * json-glib has it). The payload is walked, never built. */
+static gboolean
+append_stored_payload (GString    *body,
+                       const char *payload,
+                       gsize       length,
+                       GError    **error)
 {
-  static gsize once = 0;
-  static char *sql;
+  char *found[G_N_ELEMENTS (body_members)] = { NULL, };
+  FcJsonReader r;
+  gboolean ok;
 
-  if (g_once_init_enter (&once))
+  fc_json_reader_init (&r, payload, length);
+  ok = fc_json_reader_expect (&r, '{', error);
+  while (ok)
     {
-      GString *s = g_string_new ("SELECT ");
-      for (guint m = 0; m < G_N_ELEMENTS (body_members); m++)
-        g_string_append_printf (s, "%spayload ->> '$.%s'", m > 0 ? ", " : "", body_members[m]);
-      g_string_append (s, " FROM events WHERE case_id = ? ORDER BY hlc, device, id");
-      sql = g_string_free (s, FALSE);
-      g_once_init_leave (&once, 1);
+      g_autofree char *key = NULL;
+      guint m = 0;
+
+      if (!(ok = fc_json_reader_next_member (&r, &key, error)) || key == NULL)
+        break;
+      while (m < G_N_ELEMENTS (body_members) && strcmp (key, body_members[m]) != 0)
+        m++;
+      if (m < G_N_ELEMENTS (body_members) && fc_json_reader_peek (&r) == '"')
+        {
+          g_free (found[m]);
+          ok = (found[m] = fc_json_reader_read_string (&r, error)) != NULL;
+        }
+      else
+        ok = fc_json_reader_skip_value (&r, NULL, NULL, error);
     }
-  return sql;
+  for (guint m = 0; m < G_N_ELEMENTS (body_members); m++)
+    {
+      if (ok)
+        body_append (body, found[m]);
+      g_free (found[m]);
+    }
+  return ok;
 }
 
+/* The case's searchable text as case_body() makes it, from its stored
+ * events in fold order. */
 static char *
 stored_body (FcStore    *self,
              const char *case_id,
              GError    **error)
 {
-  g_autoptr(FcStmt) stmt = fc_store_prepare_cached (self, stored_body_sql (), error);
+  g_autoptr(FcStmt) stmt = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   g_autoptr(GError) local = NULL;
 
+  stmt = fc_store_prepare_cached (self, "SELECT payload FROM events WHERE case_id = ? "
+                                        "ORDER BY hlc, device, id", error);
   if (stmt == NULL)
     return NULL;
   fc_stmt_bind_text (stmt, 1, case_id);
   while (fc_stmt_step (stmt, &local))
-    for (guint m = 0; m < G_N_ELEMENTS (body_members); m++)
-      if (sqlite3_column_type (stmt->stmt, m) == SQLITE_TEXT)
-        body_append (body, fc_stmt_text (stmt, m));
+    if (!append_stored_payload (body, fc_stmt_text (stmt, 0),
+                                sqlite3_column_bytes (stmt->stmt, 0), error))
+      return NULL;
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));

@@ -204,6 +204,9 @@ add_snapshot_case (GPtrArray *events,
   json_object_set_string_member (opened, "number", number);
   json_object_set_string_member (opened, "description", desc);
   payloads[3] = note = fc_test_payload ("text", text, NULL);
+  /* Texts JSON has to escape, and a payload HQ sent with \u escapes. */
+  if (c % 10 == 3)
+    json_object_set_string_member (note, "text", "空调 café “quoted” \"q\" back\\slash\ttab 😀");
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {
       gint64 hlc = FC_HLC_MAKE (ms + i * 1000, 0);
@@ -212,6 +215,12 @@ add_snapshot_case (GPtrArray *events,
 
       /* As the parser keeps it: the stored payload is this very text. */
       ev->payload_text = fc_event_payload_to_string (ev);
+      if (c % 10 == 3 && payloads[i] == note)
+        {
+          g_free (ev->payload_text);
+          ev->payload_text = g_strdup ("{\"text\":\"\\u7a7a\\u8c03 caf\\u00e9 \\u201cquoted\\u201d "
+                                       "\\\"q\\\" back\\\\slash\\ttab \\ud83d\\ude00\"}");
+        }
       g_ptr_array_add (events, ev);
     }
 }
@@ -353,6 +362,8 @@ test_deferred_snapshot (void)
   g_assert_cmpint (count_matches (store, "机型17"), ==, 1);
   g_assert_cmpint (count_matches (store, "FC-S00042"), ==, 1);
   g_assert_cmpint (count_matches (store, "filter clogged"), ==, 60);
+  g_assert_cmpint (count_matches (store, "cafe quoted"), ==, 6);
+  g_assert_cmpint (count_matches (store, "空调"), ==, 6 + 10);
   hits = fc_store_search (store, "fridge cool", 100, &error);
   g_assert_no_error (error);
   /* Any word: "cool" is in every diagnosis; both words rank first. */
