@@ -399,12 +399,16 @@ typedef struct {
   gsize length;
 } Span;
 
+typedef struct _Builder Builder;
+
 typedef struct {
   GPtrArray *texts[N_COLUMNS];   /* K_TEXTS, K_IDS: char* (NULL for null) */
   GArray    *ints[N_COLUMNS];    /* K_INTS: gint64 */
-  GPtrArray *payloads;           /* JsonObject* */
-  GArray    *spans;              /* Span of each payload in the body */
+  GPtrArray *payloads;           /* JsonObject*, unless each went to @builder */
+  GArray    *spans;              /* Span of each payload in the body, likewise */
+  guint      n_payloads;         /* read so far */
   gboolean   seen[N_COLUMNS];
+  Builder   *builder;            /* makes events as payloads are read; nullable */
 } Columns;
 
 static void
@@ -444,8 +448,153 @@ column_length (const Columns *cols,
     case K_INTS:
       return cols->ints[c]->len;
     default:
-      return cols->payloads->len;
+      return cols->n_payloads;
     }
+}
+
+static gboolean
+shape_error (GError    **error,
+             const char *format,
+             ...) G_GNUC_PRINTF (2, 3);
+
+static gboolean
+shape_error (GError    **error,
+             const char *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "%s", message);
+  return FALSE;
+}
+
+/* Events from columns whose shape was checked, one by one in page order;
+ * each passes the same validation as one in "events", or is skipped and
+ * counted. */
+struct _Builder {
+  const Columns *cols;
+  FcSyncPage    *page;
+  const char    *body;
+  guint          n;          /* events in the page */
+  guint64       *nodes;      /* per device: fc_event_id_node(), once known */
+  gboolean      *known;
+  guint          e;          /* the next event */
+  guint          next_case;
+  gint64         left;       /* events of the current case still to come */
+  gint64         t;          /* ms of its last event */
+  char           case_id[37];
+};
+
+static void
+builder_init (Builder       *b,
+              const Columns *cols,
+              guint          n,
+              const char    *body,
+              FcSyncPage    *page)
+{
+  guint n_devices = MAX (cols->texts[C_DEVICES]->len, 1);
+
+  memset (b, 0, sizeof *b);
+  b->cols = cols;
+  b->page = page;
+  b->body = body;
+  b->n = n;
+  b->nodes = g_new (guint64, n_devices);
+  b->known = g_new0 (gboolean, n_devices);
+}
+
+static void
+builder_clear (Builder *b)
+{
+  g_clear_pointer (&b->nodes, g_free);
+  g_clear_pointer (&b->known, g_free);
+}
+
+static gint64
+cell (const Columns *cols,
+      Column         c,
+      guint          i)
+{
+  return g_array_index (cols->ints[c], gint64, i);
+}
+
+/* The derived id of the event @device (an index) records at @hlc. */
+static void
+builder_derive (Builder *b,
+                gint64   hlc,
+                guint    device,
+                char     out[37])
+{
+  if (!b->known[device])
+    {
+      b->nodes[device] = fc_event_id_node (b->cols->texts[C_DEVICES]->pdata[device]);
+      b->known[device] = TRUE;
+    }
+  fc_event_id_format (hlc, b->nodes[device], out);
+}
+
+/* The next event, with its @payload (taken) read from @span of the body. */
+static gboolean
+builder_add (Builder    *b,
+             JsonObject *payload,
+             const Span *span,
+             GError    **error)
+{
+  const Columns *cols = b->cols;
+  g_autoptr(JsonObject) p = payload;
+  g_autoptr(FcEvent) ev = NULL;
+  g_autoptr(GError) local = NULL;
+  guint e = b->e, device;
+  gboolean first = b->left == 0;
+  const char *id;
+  char derived[37];
+  gint64 hlc;
+
+  if (e >= b->n)
+    return shape_error (error, "“payload” has more entries than “counts” add up to");
+  b->e++;
+  device = (guint) cell (cols, C_DEVICE, e);
+  id = cols->texts[C_ID]->pdata[e];
+  if (first)
+    {
+      b->left = cell (cols, C_COUNTS, b->next_case);
+      b->t = 0;
+    }
+  b->t += cell (cols, C_MS, e);
+  /* Unsigned: ms of 2⁴⁷ or more overflow a gint64 stamp, which
+   * fc_event_validate then refuses as not positive. */
+  hlc = (gint64) (((guint64) b->t << 16) | (guint64) cell (cols, C_CTR, e));
+  if (first)
+    {
+      const char *case_id = cols->texts[C_CASES]->pdata[b->next_case++];
+
+      /* A case's id is its opening event's: derived from its first. */
+      if (case_id != NULL)
+        g_strlcpy (b->case_id, case_id, sizeof b->case_id);
+      else
+        builder_derive (b, hlc, device, b->case_id);
+    }
+  b->left--;
+  if (id == NULL)
+    {
+      builder_derive (b, hlc, device, derived);
+      id = derived;
+    }
+  ev = fc_event_new (id, b->case_id, cols->texts[C_TYPES]->pdata[cell (cols, C_TYPE, e)], hlc,
+                     cols->texts[C_DEVICES]->pdata[device],
+                     cols->texts[C_AUTHORS]->pdata[cell (cols, C_AUTHOR, e)], p);
+  if (!fc_event_validate (ev, &local) || !check_payload_size (span->length, &local))
+    {
+      skip_event (b->page, ev->id, local);
+      return TRUE;
+    }
+  ev->payload_text = g_strndup (b->body + span->offset, span->length);
+  g_ptr_array_add (b->page->events, g_steal_pointer (&ev));
+  return TRUE;
 }
 
 static gboolean
@@ -514,6 +663,9 @@ read_cell (FcJsonReader *r,
         if ((payload = fc_json_reader_read_object (r, &at, &span.length, error)) == NULL)
           return FALSE;
         span.offset = (gsize) (at - r->start);
+        cols->n_payloads++;
+        if (cols->builder != NULL)
+          return builder_add (cols->builder, payload, &span, error);
         g_ptr_array_add (cols->payloads, payload);
         g_array_append_val (cols->spans, span);
         return TRUE;
@@ -594,9 +746,36 @@ read_column (FcJsonReader *r,
   return FALSE;
 }
 
+static gboolean check_columns (const Columns *cols, gboolean with_payload, guint *out_n,
+                               GError **error);
+
+/* As HQ sends them, the payloads come last: once every other column is in
+ * and checked, each payload becomes its event as it is read — validated
+ * while still in the cache, not 20,000 objects later. */
+static gboolean
+start_building (Columns      *cols,
+                Builder      *b,
+                FcJsonReader *r,
+                FcSyncPage   *page,
+                GError      **error)
+{
+  guint n = 0;
+
+  for (int c = 0; c < C_PAYLOAD; c++)
+    if (!cols->seen[c])
+      return TRUE;   /* then after the last column */
+  if (!check_columns (cols, FALSE, &n, error))
+    return FALSE;
+  builder_init (b, cols, n, r->start, page);
+  cols->builder = b;
+  return TRUE;
+}
+
 static gboolean
 read_columns (FcJsonReader *r,
               Columns      *cols,
+              Builder      *b,
+              FcSyncPage   *page,
               GError      **error)
 {
   if (fc_json_reader_peek (r) != '{')
@@ -624,6 +803,8 @@ read_columns (FcJsonReader *r,
             return FALSE;
           continue;
         }
+      if (c == C_PAYLOAD && !cols->seen[c] && !start_building (cols, b, r, page, error))
+        return FALSE;
       if (!read_column (r, cols, c, error))
         {
           g_prefix_error (error, "Column “%s”: ", key);
@@ -632,32 +813,15 @@ read_columns (FcJsonReader *r,
     }
 }
 
-static gboolean
-shape_error (GError    **error,
-             const char *format,
-             ...) G_GNUC_PRINTF (2, 3);
-
-static gboolean
-shape_error (GError    **error,
-             const char *format,
-             ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, FC_ERROR, FC_ERROR_INVALID, "%s", message);
-  return FALSE;
-}
-
-/* The checks that need every column: lengths, sums, indexes, HLC ranges. */
+/* The checks that need every column: lengths, sums, indexes, HLC ranges;
+ * all but the payloads' count unless @with_payload (they are still to come). */
 static gboolean
 check_columns (const Columns *cols,
+               gboolean       with_payload,
                guint         *out_n,
                GError       **error)
 {
+  int last = with_payload ? C_PAYLOAD : C_ID;
   static const Column indexed[][2] = {
     { C_TYPE, C_TYPES }, { C_DEVICE, C_DEVICES }, { C_AUTHOR, C_AUTHORS },
   };
@@ -665,7 +829,7 @@ check_columns (const Columns *cols,
   gint64 n = 0;
   guint e = 0;
 
-  for (int c = 0; c < N_COLUMNS; c++)
+  for (int c = 0; c <= last; c++)
     if (!cols->seen[c])
       return shape_error (error, "The snapshot has no “%s” column", column_specs[c].name);
   if (counts->len != cols->texts[C_CASES]->len)
@@ -675,7 +839,7 @@ check_columns (const Columns *cols,
     n += g_array_index (counts, gint64, i);
   if (n > SNAPSHOT_MAX_EVENTS)
     return shape_error (error, "The snapshot has more than %d events", SNAPSHOT_MAX_EVENTS);
-  for (int c = C_TYPE; c <= C_PAYLOAD; c++)
+  for (int c = C_TYPE; c <= last; c++)
     if (column_length (cols, c) != n)
       return shape_error (error, "“counts” add up to %" G_GINT64_FORMAT " events but “%s” has %u",
                           n, column_specs[c].name, column_length (cols, c));
@@ -702,121 +866,31 @@ check_columns (const Columns *cols,
   return TRUE;
 }
 
-/* The 58 id bits of each device, worked out once per page. */
-typedef struct {
-  guint64  *nodes;
-  gboolean *known;
-} NodeCache;
-
-static guint64
-device_node (NodeCache  *cache,
-             guint       index,
-             const char *device)
-{
-  if (!cache->known[index])
-    {
-      cache->nodes[index] = fc_event_id_node (device);
-      cache->known[index] = TRUE;
-    }
-  return cache->nodes[index];
-}
-
-static FcEvent *
-column_event (const Columns *cols,
-              guint          e,
-              gint64         hlc,
-              const char    *case_id,
-              NodeCache     *cache,
-              const char    *body)
-{
-  guint d = (guint) g_array_index (cols->ints[C_DEVICE], gint64, e);
-  const char *device = cols->texts[C_DEVICES]->pdata[d];
-  const char *id = cols->texts[C_ID]->pdata[e];
-  const Span *span = &g_array_index (cols->spans, Span, e);
-  char derived[37];
-  FcEvent *ev;
-
-  if (id == NULL)
-    {
-      fc_event_id_format (hlc, device_node (cache, d, device), derived);
-      id = derived;
-    }
-  ev = fc_event_new (id, case_id,
-                     cols->texts[C_TYPES]->pdata[g_array_index (cols->ints[C_TYPE], gint64, e)],
-                     hlc, device,
-                     cols->texts[C_AUTHORS]->pdata[g_array_index (cols->ints[C_AUTHOR], gint64, e)],
-                     cols->payloads->pdata[e]);
-  ev->payload_text = g_strndup (body + span->offset, span->length);
-  return ev;
-}
-
-/* Events from checked columns, case after case; each passes the same
- * validation as one in "events", or is skipped and counted. */
-static void
-build_column_events (const Columns *cols,
-                     guint          n,
-                     const char    *body,
-                     FcSyncPage    *page)
-{
-  GArray *counts = cols->ints[C_COUNTS], *ms = cols->ints[C_MS], *ctr = cols->ints[C_CTR];
-  guint n_devices = cols->texts[C_DEVICES]->len;
-  g_autofree guint64 *nodes = g_new (guint64, MAX (n_devices, 1));
-  g_autofree gboolean *known = g_new0 (gboolean, MAX (n_devices, 1));
-  NodeCache cache = { nodes, known };
-  guint e = 0;
-
-  for (guint c = 0; c < counts->len; c++)
-    {
-      const char *case_id = cols->texts[C_CASES]->pdata[c];
-      char derived_case[37];
-      gint64 t = 0;
-
-      for (gint64 j = 0; j < g_array_index (counts, gint64, c); j++, e++)
-        {
-          g_autoptr(GError) local = NULL;
-          g_autoptr(FcEvent) ev = NULL;
-          gint64 hlc;
-
-          t += g_array_index (ms, gint64, e);
-          /* Unsigned: ms of 2⁴⁷ or more overflow a gint64 stamp, which
-           * fc_event_validate then refuses as not positive. */
-          hlc = (gint64) (((guint64) t << 16) | (guint64) g_array_index (ctr, gint64, e));
-          if (j == 0 && case_id == NULL)
-            {
-              /* A case's id is its opening event's: derived from its first. */
-              guint d = (guint) g_array_index (cols->ints[C_DEVICE], gint64, e);
-              fc_event_id_format (hlc, device_node (&cache, d, cols->texts[C_DEVICES]->pdata[d]),
-                                  derived_case);
-              case_id = derived_case;
-            }
-          ev = column_event (cols, e, hlc, case_id, &cache, body);
-          if (!fc_event_validate (ev, &local) ||
-              !check_payload_size (strlen (ev->payload_text), &local))
-            {
-              skip_event (page, ev->id, local);
-              continue;
-            }
-          g_ptr_array_add (page->events, g_steal_pointer (&ev));
-        }
-    }
-  g_assert (e == n);
-}
-
 static gboolean
 read_snapshot (FcJsonReader *r,
                FcSyncPage   *page,
                GError      **error)
 {
   Columns cols;
+  Builder b = { NULL };
   guint n = 0;
   gboolean ok;
 
   columns_init (&cols);
-  ok = read_columns (r, &cols, error) && check_columns (&cols, &n, error);
-  if (ok)
-    build_column_events (&cols, n, r->start, page);
-  else
+  ok = read_columns (r, &cols, &b, page, error);
+  if (ok && cols.builder != NULL && b.e != b.n)
+    ok = shape_error (error, "“counts” add up to %u events but “payload” has %u", b.n, b.e);
+  else if (ok && cols.builder == NULL && (ok = check_columns (&cols, TRUE, &n, error)))
+    {
+      /* The payloads came before some other column: events from them now. */
+      builder_init (&b, &cols, n, r->start, page);
+      for (guint e = 0; e < n && ok; e++)
+        ok = builder_add (&b, json_object_ref (cols.payloads->pdata[e]),
+                          &g_array_index (cols.spans, Span, e), error);
+    }
+  if (!ok)
     g_prefix_error (error, "A snapshot page of the wrong shape: ");
+  builder_clear (&b);
   columns_clear (&cols);
   page->snapshot = TRUE;
   return ok;

@@ -180,6 +180,21 @@ snapshot_columns (GPtrArray *evs)
   return s;
 }
 
+/* @s (taken) with its columns in the opposite order: payloads first, read
+ * before the columns they need (HQ sends them last). */
+static JsonObject *
+reversed (JsonObject *s)
+{
+  g_autoptr(GList) names = json_object_get_members (s);
+  JsonObject *r = json_object_new ();
+
+  names = g_list_reverse (names);
+  for (GList *l = names; l != NULL; l = l->next)
+    json_object_set_member (r, l->data, json_node_copy (json_object_get_member (s, l->data)));
+  json_object_unref (s);
+  return r;
+}
+
 static char *
 columns_page_text (JsonObject *snapshot)   /* taken */
 {
@@ -265,8 +280,10 @@ test_forms_agree (void)
   g_autoptr(GPtrArray) evs = sample_events ();
   g_autofree char *per_event = per_event_page (evs);
   g_autofree char *columns = columns_page_text (snapshot_columns (evs));
+  g_autofree char *columns_reversed = columns_page_text (reversed (snapshot_columns (evs)));
   g_autoptr(FcSyncPage) a = parse_ok (per_event);
   g_autoptr(FcSyncPage) b = parse_ok (columns);
+  g_autoptr(FcSyncPage) c = parse_ok (columns_reversed);
 
   /* The sample has ids of both kinds. */
   g_assert_nonnull (strstr (columns, "null"));
@@ -274,6 +291,8 @@ test_forms_agree (void)
 
   assert_same_events (evs, a->events);
   assert_same_events (evs, b->events);
+  assert_same_events (evs, c->events);
+  g_assert_true (c->snapshot);
   g_assert_false (a->snapshot);
   g_assert_true (b->snapshot);
   g_assert_cmpuint (a->n_events, ==, evs->len);
@@ -473,14 +492,16 @@ test_shape_checks (void)
   };
   g_autoptr(GPtrArray) evs = sample_events ();
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  /* Payloads last (as HQ sends them: each becomes its event as it is read)
+   * and first (the events are made after the last column). */
+  for (guint i = 0; i < G_N_ELEMENTS (cases) * 2; i++)
     {
       JsonObject *s = snapshot_columns (evs);
       g_autofree char *text = NULL;
 
-      cases[i].spoil (s);
-      text = columns_page_text (s);
-      assert_refused (text, cases[i].name);
+      cases[i / 2].spoil (s);
+      text = columns_page_text (i % 2 == 0 ? s : reversed (s));
+      assert_refused (text, cases[i / 2].name);
     }
 }
 
@@ -586,8 +607,8 @@ test_unknown_type_skipped (void)
   g_autoptr(GPtrArray) evs = sample_events ();
   g_autoptr(GPtrArray) kept = g_ptr_array_new ();
   JsonObject *s = snapshot_columns (evs);
-  g_autofree char *text = NULL;
-  g_autoptr(FcSyncPage) page = NULL;
+  g_autofree char *text = NULL, *text_reversed = NULL;
+  g_autoptr(FcSyncPage) page = NULL, page_reversed = NULL;
   guint bad = json_array_get_length (col (s, "types"));
 
   /* Event 2 becomes a type from a later version; event 6's payload misses
@@ -598,14 +619,18 @@ test_unknown_type_skipped (void)
   set_int (s, "ms", 5, 0);
   set_int (s, "ctr", 5, 0);
   set_int (s, "ms", 6, T0 + 1000);   /* still its own stamp, after a first of 0 */
-  text = columns_page_text (s);
+  text = columns_page_text (json_object_ref (s));
+  text_reversed = columns_page_text (reversed (s));
   page = parse_ok (text);
+  page_reversed = parse_ok (text_reversed);
   g_assert_cmpuint (page->n_skipped, ==, 3);
   g_assert_cmpuint (page->n_events, ==, evs->len - 3);
+  g_assert_cmpuint (page_reversed->n_skipped, ==, 3);
   for (guint i = 0; i < evs->len; i++)
     if (i != 2 && i != 5 && i != 6)
       g_ptr_array_add (kept, evs->pdata[i]);
   assert_same_events (kept, page->events);
+  assert_same_events (kept, page_reversed->events);
 }
 
 /* A payload over 64 KiB as received is skipped in both forms, even when its
