@@ -383,7 +383,7 @@ static const struct {
   [C_TYPES] = { "types", K_TEXTS, 0, 0 },
   [C_CASES] = { "cases", K_IDS, 0, 0 },
   [C_COUNTS] = { "counts", K_INTS, 1, SNAPSHOT_MAX_EVENTS },
-  /* Indexes: against their dictionary once every column is read. */
+  /* Indexes: against their dictionary in check_columns(). */
   [C_TYPE] = { "type", K_INTS, 0, G_MAXINT32 },
   [C_DEVICE] = { "device", K_INTS, 0, G_MAXINT32 },
   [C_AUTHOR] = { "author", K_INTS, 0, G_MAXINT32 },
@@ -698,6 +698,8 @@ reserve_column (Columns *cols,
       cols->ints[c] = g_array_sized_new (FALSE, FALSE, sizeof (gint64), (guint) n);
       break;
     case K_PAYLOADS:
+      if (cols->builder != NULL)
+        break;   /* each payload goes to its event */
       g_ptr_array_unref (cols->payloads);
       g_array_unref (cols->spans);
       cols->payloads = g_ptr_array_new_full ((guint) n, (GDestroyNotify) json_object_unref);
