@@ -2,10 +2,12 @@
  * thread does (fc_store_apply_sync_quietly on a second connection).
  *
  *   bench-apply [--cases N] [--limit EVENTS] [--runs R] [--no-text]
- *               [--index-now] [--full-sync] [DIR]
+ *               [--index-now] [--full-sync] [--sync-data] [DIR]
  *
- * Builds N cases (default 10,000, ~6 events each) as HQ's snapshot sends
- * them — case after case, cut into pages of EVENTS events (default
+ * Builds N cases (default 10,000, ~6 events each: a few steps of the flow
+ * with short texts; --sync-data: bench-sync's six events a case with a
+ * 300-character note, 40 Chinese characters and 260 English ones) as HQ's
+ * snapshot sends them — case after case, cut into pages of EVENTS events (default
  * 20,000) — then, R times (default 5) on a fresh store file in DIR (default:
  * a temporary folder), writes every page in its own transaction and
  * reports each page's wall and CPU time, then the medians over the runs.
@@ -32,6 +34,7 @@ static int n_runs = 5;
 static gboolean keep_text = TRUE;
 static gboolean index_now = FALSE;
 static gboolean full_sync = FALSE;
+static gboolean sync_data = FALSE;
 
 #define INDEX_CHUNK 500
 
@@ -157,6 +160,108 @@ add_case (GPtrArray  *out,
 }
 
 /* Cases (arrays of their events, never empty) by id. */
+/* ---- bench-sync's data (tests/bench/bench-sync.c, makeDoc's shape) ---- */
+
+static const char zh_pool[] =
+  "设备开机后压缩机无法启动检测到电容老化更换启动测试运行正常建议客户三个月复查制冷效果并清洗冷凝器滤网"
+  "主板电源模块故障异响漏水温度传感器读数偏高风扇电机轴承磨损管路焊接点渗漏已补焊保压二十四小时无泄漏"
+  "控制面板显示错误代码升级固件后恢复用户反馈噪音较大调整减震垫位置现场环境潮湿建议加装除湿装置";
+static const char *const en_pool[] = {
+  "unit", "compressor", "fails", "start", "capacitor", "measured", "below", "rating", "replaced",
+  "verified", "cooling", "cycle", "advise", "filter", "cleaning", "follow-up", "months", "fan",
+  "motor", "bearing", "worn", "noise", "vibration", "pressure", "test", "leak", "brazed", "joint",
+  "refrigerant", "recharged", "R410A", "superheat", "subcooling", "sensor", "reading", "high",
+  "thermostat", "firmware", "updated", "error", "code", "E4", "E7", "board", "power", "supply",
+  "fuse", "blown", "customer", "reports", "intermittent", "shutdown", "site", "humid", "drain",
+  "line", "blocked", "cleared", "condensate", "pump", "wiring", "loose", "terminal",
+  "tightened", "contactor", "pitted", "swapped", "tested", "amps", "volts", "within", "spec", "ok",
+};
+static const char *const statuses[] = { "open", "assigned", "in_progress", "waiting_parts",
+                                        "resolved", "closed" };
+
+static FcEvent *
+sync_shape_event (GPtrArray  *out,
+                  const char *case_id,
+                  const char *type,
+                  gint64      ms,
+                  const char *device,
+                  JsonObject *payload,   /* taken */
+                  GHashTable *used)
+{
+  gint64 hlc = FC_HLC_MAKE (ms, 0);
+  g_autofree char *id = NULL;
+  FcEvent *ev;
+
+  while (!g_hash_table_add (used, g_strdup_printf ("%s/%" G_GINT64_FORMAT, device, hlc)))
+    hlc++;
+  id = fc_event_id_derive (hlc, device);
+  ev = fc_event_new (id, case_id != NULL ? case_id : id, type, hlc, device, "bench", payload);
+  json_object_unref (payload);
+  if (keep_text)
+    ev->payload_text = fc_event_payload_to_string (ev);
+  g_ptr_array_add (out, ev);
+  return ev;
+}
+
+static JsonObject *
+texts (const char *first, ...)
+{
+  JsonObject *o = json_object_new ();
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *k = first; k != NULL; k = va_arg (ap, const char *))
+    json_object_set_string_member (o, k, va_arg (ap, const char *));
+  va_end (ap);
+  return o;
+}
+
+static void
+add_sync_shape_case (GPtrArray  *out,
+                     int         c,
+                     GRand      *r,
+                     GHashTable *used)
+{
+  const char *device = "0193a0c0-0000-7000-8000-00000000000g";
+  gint64 t0 = G_GINT64_CONSTANT (1704067200000) + (gint64) c * 61000;
+  gint64 step = MAX (g_rand_int_range (r, 0, 86400000) / 6, 1);
+  glong n_zh = g_utf8_strlen (zh_pool, -1);
+  g_autofree char *number = g_strdup_printf ("FC240101-%06d", c);
+  g_autofree char *serial = g_strdup_printf ("SN-%d-%05d", g_rand_int_range (r, 100000, 1000000), c);
+  g_autofree char *site = g_strdup_printf ("Site-%d", g_rand_int_range (r, 0, 500));
+  g_autofree char *status = g_strdup_printf ("status: %s",
+                                             statuses[g_rand_int_range (r, 0, G_N_ELEMENTS (statuses))]);
+  g_autoptr(GString) zh = g_string_new (NULL);
+  g_autoptr(GString) en = g_string_new (NULL);
+  const char *case_id;
+
+  for (int i = 0; i < 40; i++)
+    {
+      const char *ch = g_utf8_offset_to_pointer (zh_pool, g_rand_int_range (r, 0, n_zh));
+      g_string_append_len (zh, ch, g_utf8_next_char (ch) - ch);
+    }
+  g_string_printf (en, "[case %d] ", c);
+  while (en->len < 260)
+    g_string_append_printf (en, "%s%s", en_pool[g_rand_int_range (r, 0, G_N_ELEMENTS (en_pool))],
+                            g_rand_double (r) < 0.12 ? ". " : " ");
+  g_string_truncate (en, 260);
+  case_id = sync_shape_event (out, NULL, FC_EV_CASE_OPENED, t0, device,
+                              texts ("number", number, "kind", "repair", "channel", "on_site",
+                                     "problem_type", "technical", "severity", "general",
+                                     "description", "Unit not cooling", "product_serial", serial,
+                                     "customer_id", site, "outlet", "SH-01", NULL),
+                              used)->case_id;
+  sync_shape_event (out, case_id, FC_EV_CASE_RESPONDED, t0 + step, device, json_object_new (), used);
+  sync_shape_event (out, case_id, FC_EV_CASE_ASSIGNED, t0 + 2 * step, device,
+                    texts ("assignee", "Wei", NULL), used);
+  sync_shape_event (out, case_id, FC_EV_DIAGNOSIS_RECORDED, t0 + 3 * step, device,
+                    texts ("symptom", zh->str, "cause", en->str, "method", "on_site", NULL), used);
+  sync_shape_event (out, case_id, FC_EV_REPRODUCTION_RECORDED, t0 + 4 * step, device,
+                    texts ("result", "reproduced", "steps", "ran 20 min on cool", NULL), used);
+  sync_shape_event (out, case_id, FC_EV_NOTE_ADDED, t0 + 6 * step, device,
+                    texts ("text", status, NULL), used);
+}
+
 static gint
 compare_case_id (gconstpointer a,
                  gconstpointer b)
@@ -181,7 +286,10 @@ build_pages (void)
   for (int c = 0; c < n_cases; c++)
     {
       GPtrArray *events = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
-      add_case (events, c, now, r, used);
+      if (sync_data)
+        add_sync_shape_case (events, c, r, used);
+      else
+        add_case (events, c, now, r, used);
       g_ptr_array_add (cases, events);
     }
   g_ptr_array_sort (cases, compare_case_id);
@@ -324,7 +432,7 @@ static void
 usage (void)
 {
   g_printerr ("usage: bench-apply [--cases N] [--limit EVENTS] [--runs R] [--no-text] "
-              "[--index-now] [--full-sync] [DIR]\n");
+              "[--index-now] [--full-sync] [--sync-data] [DIR]\n");
   exit (2);
 }
 
@@ -351,6 +459,8 @@ main (int argc, char **argv)
         index_now = TRUE;
       else if (g_str_equal (argv[i], "--full-sync"))
         full_sync = TRUE;
+      else if (g_str_equal (argv[i], "--sync-data"))
+        sync_data = TRUE;
       else if (argv[i][0] != '-' && dir == NULL)
         dir = g_strdup (argv[i]);
       else
@@ -371,8 +481,9 @@ main (int argc, char **argv)
   pages = build_pages ();
   for (guint p = 0; p < pages->len; p++)
     total += ((GPtrArray *) pages->pdata[p])->len;
-  g_print ("%d cases, %u events in %u pages of at most %d; payload text %s; search %s\n",
-           n_cases, total, pages->len, page_limit, keep_text ? "kept" : "not kept",
+  g_print ("%d cases (%s), %u events in %u pages of at most %d; payload text %s; search %s\n",
+           n_cases, sync_data ? "bench-sync's" : "short texts", total, pages->len, page_limit,
+           keep_text ? "kept" : "not kept",
            index_now ? "indexed with each page" : "indexed after the pages");
   for (int run = 0; run < n_runs; run++)
     {
