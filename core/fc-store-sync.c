@@ -741,9 +741,15 @@ stored_body (FcStore    *self,
     return NULL;
   fc_stmt_bind_text (stmt, 1, case_id);
   while (fc_stmt_step (stmt, &local))
-    if (!append_stored_payload (body, fc_stmt_text (stmt, 0),
-                                sqlite3_column_bytes (stmt->stmt, 0), error))
-      return NULL;
+    {
+      g_autoptr(GError) unreadable = NULL;
+
+      /* A payload that does not read (a damaged file) adds nothing; the
+       * case is still found by the rest, and the pass is not stuck on it. */
+      if (!append_stored_payload (body, fc_stmt_text (stmt, 0),
+                                  sqlite3_column_bytes (stmt->stmt, 0), &unreadable))
+        g_debug ("A payload of case %s is left out of search: %s", case_id, unreadable->message);
+    }
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));

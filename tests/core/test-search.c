@@ -499,6 +499,35 @@ test_deferred_refold (void)
   fc_test_rmdir (dir);
 }
 
+/* A payload that no longer reads (a damaged file) leaves only itself out:
+ * the pass goes on, the case is found by its other events. */
+static void
+test_deferred_damaged_payload (void)
+{
+  g_autofree char *dir = fc_test_tmpdir ();
+  g_autoptr(FcStore) store = new_store (dir, "damaged.db");
+  g_autoptr(GPtrArray) events = snapshot_events (0, 3);
+  g_autoptr(FcStmt) damage = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *note_id = ((FcEvent *) events->pdata[3])->id;
+  guint n;
+
+  apply_page (store, events, FC_STORE_APPLY_DEFER_SEARCH);
+  damage = fc_stmt_prepare (fc_store_get_db (store),
+                            "UPDATE events SET payload = '{\"text\": \"机型' WHERE id = ?", NULL);
+  fc_stmt_bind_text (damage, 1, note_id);
+  g_assert_true (fc_stmt_run (damage, NULL));
+  g_assert_true (fc_store_index_pending (store, 0, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 3);
+  assert_indexed_once (store);
+  g_assert_cmpint (count_matches (store, "case0"), ==, 1);
+  g_assert_cmpint (count_matches (store, "机型0"), ==, 0);
+  g_assert_cmpint (count_matches (store, "机型1"), ==, 1);
+  g_clear_object (&store);
+  fc_test_rmdir (dir);
+}
+
 /* The child runs the pass in small chunks; the parent kills it with
  * SIGKILL at a random moment. */
 static void
@@ -588,6 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/search/bigrams", test_bigrams);
   g_test_add_func ("/search/deferred/snapshot", test_deferred_snapshot);
   g_test_add_func ("/search/deferred/refold-while-pending", test_deferred_refold);
+  g_test_add_func ("/search/deferred/damaged-payload", test_deferred_damaged_payload);
   g_test_add_func ("/search/deferred/kill9", test_deferred_kill9);
   return g_test_run ();
 }
