@@ -49,6 +49,7 @@ for (const [name, a, b] of rows) {
   console.log(name.padEnd(62), fmt(a).padStart(28), fmt(b).padStart(28), `  ${(b.ms / a.ms).toFixed(2)}x`);
 }
 console.log(`HQ ingest, ${fc.ingest.devices} devices x ${fc.ingest.events_per_device} events at once: ${fc.ingest.events_per_s} events/s`);
+if (fc.pull_searchable_ms) console.log(`initial pull: every case searchable ${fc.pull_searchable_ms.toFixed(1)} ms after the start (pull + background search pass; ${(pd.pull_initial.ms / fc.pull_searchable_ms).toFixed(2)}x PouchDB's pull)`);
 console.log(`longest main-loop stall on the device during the initial pull: ${fc.pull_initial.stallMs} ms (5 ms probe)`);
 const p = fc.pull_initial, n = fc.noop_sync, q = fc.push_1000;
 const check = (ok, what) => console.log(`${ok ? 'MET ' : 'MISS'}  ${what}`);
