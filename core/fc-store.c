@@ -735,6 +735,32 @@ check_step (FcStore    *self,
   return ok;
 }
 
+/* A stamp for a step recorded now, in a write transaction. Another
+ * connection (the admin CLI beside HQ, fieldcase-cli beside the app) may
+ * have recorded with this device id since this one last looked: its
+ * stamps are read first, under the write lock, so two steps never get the
+ * same stamp — and so never the same derived id, which INSERT OR IGNORE
+ * would silently drop. cases.last_hlc is indexed: a lookup. */
+static gint64
+tick_in_tx (FcStore  *self,
+            GError  **error)
+{
+  g_autoptr(FcStmt) stmt = fc_store_prepare_cached (self, "SELECT max(last_hlc) FROM cases", error);
+  g_autoptr(GError) local = NULL;
+
+  g_assert (self->tx_depth > 0);
+  if (stmt == NULL)
+    return 0;
+  if (fc_stmt_step (stmt, &local))
+    fc_hlc_observe (&self->hlc, fc_stmt_int64 (stmt, 0));
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return 0;
+    }
+  return fc_hlc_tick (&self->hlc, fc_clock_now_ms (self->clock));
+}
+
 /* @hlc: the stamp already taken for this event (a case's opening, whose
  * id is the case's), or 0 to take one now. The id is derived from the stamp
  * and this device (fc_event_id_derive): stamps never repeat, so ids do not,
@@ -756,8 +782,8 @@ record_in_tx (FcStore    *self,
     return NULL;
   if (g_strcmp0 (type, FC_EV_PART_REPLACED) == 0 && !take_from_van (self, payload, error))
     return NULL;
-  if (hlc == 0)
-    hlc = fc_hlc_tick (&self->hlc, fc_clock_now_ms (self->clock));
+  if (hlc == 0 && (hlc = tick_in_tx (self, error)) == 0)
+    return NULL;
   id = fc_event_id_derive (hlc, self->device_id);
   event = fc_event_new (id, case_id, type, hlc, self->device_id, author, payload);
   g_ptr_array_add (batch, event);
@@ -917,9 +943,12 @@ fc_store_open_case (FcStore    *self,
   if (!fc_store_tx_begin (self, error))
     return NULL;
   /* The case's id is its opening event's: one stamp, one derived id. */
-  hlc = fc_hlc_tick (&self->hlc, fc_clock_now_ms (self->clock));
-  case_id = fc_event_id_derive (hlc, self->device_id);
-  prepared = prepare_open_payload (self, payload, error);
+  hlc = tick_in_tx (self, error);
+  if (hlc != 0)
+    {
+      case_id = fc_event_id_derive (hlc, self->device_id);
+      prepared = prepare_open_payload (self, payload, error);
+    }
   if (prepared != NULL)
     event = record_checked (self, case_id, FC_EV_CASE_OPENED, prepared, author, hlc, error);
   if (event == NULL || !fc_store_tx_commit (self, error))

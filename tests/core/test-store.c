@@ -654,6 +654,49 @@ test_atomically (Fixture *f, gconstpointer data)
   g_signal_handler_disconnect (f->store, handler);
 }
 
+/* Two connections to one store (the app and fieldcase-cli; HQ and its
+ * admin command) share the device id, and ids derive from the stamp and
+ * the device. With both clocks frozen at the same millisecond, every step
+ * each records must still be stored, each with its own id. */
+static void
+test_two_connections_same_ms (Fixture *f, gconstpointer data)
+{
+  g_autoptr(FcClock) clock_a = fc_clock_new ();
+  g_autoptr(FcClock) clock_b = fc_clock_new ();
+  g_autoptr(FcStore) a = NULL;
+  g_autoptr(FcStore) b = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *case_id = NULL;
+
+  g_clear_object (&f->store);
+  fc_clock_set_fixed_ms (clock_a, 1763800000000);
+  fc_clock_set_fixed_ms (clock_b, 1763800000000);
+  a = fc_store_new_with_clock (f->path, clock_a, &error);
+  g_assert_no_error (error);
+  b = fc_store_new_with_clock (f->path, clock_b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (fc_store_get_device_id (a), ==, fc_store_get_device_id (b));
+
+  case_id = open_case (a);
+  g_hash_table_add (ids, g_strdup (case_id));
+  /* b has seen nothing of a's case yet. */
+  {
+    g_autofree char *other = open_case (b);
+    g_assert_true (g_hash_table_add (ids, g_strdup (other)));
+  }
+  for (int i = 0; i < 6; i++)
+    {
+      g_autoptr(JsonObject) p = fc_test_payload ("text", "a note", NULL);
+      g_autoptr(FcEvent) ev = fc_store_record (i % 2 == 0 ? a : b, case_id, FC_EV_NOTE_ADDED, p,
+                                               "wang", &error);
+      g_assert_no_error (error);
+      g_assert_true (g_hash_table_add (ids, g_strdup (ev->id)));
+    }
+  g_assert_cmpint (count_rows (a, "events"), ==, 8);
+  g_assert_cmpint (fc_store_count_pending (a), ==, 8);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -671,6 +714,7 @@ main (int argc, char **argv)
   ADD ("/store/sync-bookkeeping", test_sync_bookkeeping);
   ADD ("/store/step-before-opening", test_step_before_opening);
   ADD ("/store/atomically", test_atomically);
+  ADD ("/store/two-connections-same-ms", test_two_connections_same_ms);
   g_test_add_func ("/store/migrations", test_migrations);
   g_test_add_func ("/store/kill9", test_kill9);
   return g_test_run ();
