@@ -9,6 +9,7 @@
 
 #include "fc-error.h"
 #include "fc-ids.h"
+#include "fc-store-private.h"
 
 #define TEXT_SHOWN_CHARS 100
 
@@ -407,6 +408,11 @@ fc_cli_cmd_search (int    argc,
     return fc_cli_fail_input ("search: --limit must be 1 or more");
   text = g_strjoinv (" ", argv + 1);
   store = fc_cli_open_store (&error);
+  /* A first pull's cases wait for the app's background search pass; a
+   * search from here would miss them, so it does the pass itself. */
+  if (store != NULL && fc_store_has_index_pending (store) &&
+      !fc_store_index_pending (store, 0, NULL, &error))
+    return fc_cli_fail (error);
   if (store == NULL || (hits = fc_store_search (store, text, (guint) limit, &error)) == NULL)
     return fc_cli_fail (error);
   for (guint i = 0; i < hits->len; i++)

@@ -438,6 +438,46 @@ test_usage (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (f->out, "schedule-revisit"));
 }
 
+/* A store whose first pull left its cases' search rows for the app's
+ * background pass: a search from the command line still finds them. */
+static void
+test_search_pending (Fixture *f, gconstpointer data)
+{
+  const char *peer = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  g_autoptr(GPtrArray) inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  g_autoptr(GError) error = NULL;
+
+  if (skip_without_cli ())
+    return;
+  for (int c = 0; c < 3; c++)
+    {
+      gint64 hlc = FC_HLC_MAKE (1767225600000 + c * 60000, 0);
+      g_autofree char *id = fc_event_id_derive (hlc, peer);
+      g_autofree char *number = g_strdup_printf ("FC-P%05d", c);
+      g_autoptr(JsonObject) p = fc_test_step_payload (FC_EV_CASE_OPENED);
+
+      json_object_set_string_member (p, "number", number);
+      json_object_set_string_member (p, "description", c == 1 ? "压缩机 异响 compressor noise"
+                                                               : "display dark");
+      g_ptr_array_add (events, fc_event_new (id, id, FC_EV_CASE_OPENED, hlc, peer, "li", p));
+    }
+  {
+    g_autoptr(FcStore) store = fc_store_new (f->store, &error);
+    g_assert_no_error (error);
+    g_assert_true (fc_store_apply_sync_quietly_full (store, NULL, events, NULL,
+                                                     FC_STORE_APPLY_DEFER_SEARCH, inserted,
+                                                     &error));
+    g_assert_no_error (error);
+    g_assert_true (fc_store_has_index_pending (store));
+  }
+  OK (f, "search", "异响");
+  g_assert_nonnull (strstr (f->out, "FC-P00001"));
+  g_assert_nonnull (strstr (f->out, "1 hit(s)"));
+  OK (f, "search", "compressor");
+  g_assert_nonnull (strstr (f->out, "FC-P00001"));
+}
+
 #define ADD(name, func) \
   g_test_add (name, Fixture, NULL, setup, func, teardown)
 
@@ -452,5 +492,6 @@ main (int argc, char **argv)
   ADD ("/cli/refused/steps", test_refused_steps);
   ADD ("/cli/refused/imports", test_refused_imports);
   ADD ("/cli/usage", test_usage);
+  ADD ("/cli/search-pending", test_search_pending);
   return g_test_run ();
 }
