@@ -172,7 +172,7 @@ typedef struct {
 void        fc_sync_page_free           (FcSyncPage *page);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FcSyncPage, fc_sync_page_free)
 
-/* {"device_id","cursor","events":[…],"limit"} */
+/* {"device_id","cursor","events":[…],"limit","formats":["snapshot-columns"]} */
 GBytes     *fc_sync_wire_build_request  (const char *device_id,
                                          const char *cursor,
                                          GPtrArray  *events,

@@ -34,6 +34,7 @@ typedef struct {
   FcSyncPage *ready;        /* parsed, waiting for the page before it */
   FcSyncPage *applied;      /* written, its round not yet concluded */
   FcStore    *writer;       /* the connection pages are written through (worker) */
+  GError     *deferred;     /* a failure that waits for the page being written */
   /* reference data */
   guint       ref_index;
 } Cycle;
@@ -48,6 +49,7 @@ cycle_free (Cycle *c)
   g_clear_pointer (&c->ready, fc_sync_page_free);
   g_clear_pointer (&c->applied, fc_sync_page_free);
   g_clear_object (&c->writer);
+  g_clear_error (&c->deferred);
   g_free (c);
 }
 
@@ -339,32 +341,45 @@ has_rejection (GPtrArray *receipts)
   return FALSE;
 }
 
-/* Fails the cycle once: callbacks of a pull-ahead or a write still under
- * way when something else failed find the task already answered. */
+/* Fails the cycle once: callbacks of a pull-ahead still under way when
+ * something else failed find the task already answered. While a page is
+ * being written the answer waits for the write (apply_done_cb): a caller
+ * told "failed" may quit the process, and must not do so with a worker
+ * still inside a transaction. */
 static void
 cycle_fail (GTask  *task,
             GError *error)   /* taken */
 {
   Cycle *c = g_task_get_task_data (task);
 
-  if (c->returned)
+  if (c->returned || c->deferred != NULL)
     {
       g_error_free (error);
+      return;
+    }
+  if (c->applying)
+    {
+      c->deferred = error;
       return;
     }
   c->returned = TRUE;
   g_task_return_error (task, error);
 }
 
+/* Whether the cycle is over (answered, or cancelled: then answered now).
+ * A cancelled cycle with a page being written is over for its callbacks,
+ * but is answered when the write ends, for the same reason as above. */
 static gboolean
 cycle_gone (GTask *task)
 {
   Cycle *c = g_task_get_task_data (task);
 
-  if (c->returned)
+  if (c->returned || c->deferred != NULL)
     return TRUE;
   if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
     {
+      if (c->applying)
+        return TRUE;
       c->returned = TRUE;
       return return_if_cancelled (task);
     }
@@ -502,11 +517,22 @@ apply_done_cb (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &local))
     {
       fc_sync_error_convert (local, 0, NULL, NULL, NULL, &error);
+      if (c->deferred != NULL)
+        {
+          /* The first failure is the one to tell. */
+          g_error_free (error);
+          error = g_steal_pointer (&c->deferred);
+        }
       cycle_fail (task, error);
       return;
     }
-  /* Written even if the cycle was cancelled meanwhile: say so. */
+  /* Written even if the cycle failed or was cancelled meanwhile: say so. */
   page_applied (self, c->applied, a->inserted, a->max_hlc);
+  if (c->deferred != NULL)
+    {
+      cycle_fail (task, g_steal_pointer (&c->deferred));
+      return;
+    }
   g_debug ("Round %u: %u receipts, %u events in; parse %.0f ms (%.0f ms CPU), write %.0f ms CPU",
            c->rounds, c->applied->receipts->len, c->applied->n_events,
            c->applied->parse_us / 1000.0, c->applied->parse_cpu_us / 1000.0, a->cpu_us / 1000.0);

@@ -958,6 +958,107 @@ test_search_pass_resumes_at_start (Fixture       *f,
   g_signal_handler_disconnect (f->dev->store, handler);
 }
 
+/* ---- a failure while a page is being written ---- */
+
+/* @n_cases cases of four events each, recorded by @d's device, as pending
+ * work (ingested in one transaction: recording them one by one would take
+ * a transaction each). */
+static void
+ingest_cases (FcTestDevice *d,
+              guint         n_cases)
+{
+  const char *device = fc_store_get_device_id (d->store);
+  const char *types[] = { FC_EV_CASE_OPENED, FC_EV_CASE_RESPONDED, FC_EV_NOTE_ADDED,
+                          FC_EV_NOTE_ADDED };
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) fc_event_unref);
+  g_autoptr(GError) error = NULL;
+  gint64 ms = fc_clock_now_ms (d->clock) - 24 * 3600 * 1000;
+
+  for (guint c = 0; c < n_cases; c++)
+    {
+      g_autofree char *case_id = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+        {
+          gint64 hlc = FC_HLC_MAKE (ms++, 0);
+          g_autofree char *id = fc_event_id_derive (hlc, device);
+          g_autoptr(JsonObject) p = fc_test_step_payload (types[i]);
+
+          if (i == 0)
+            {
+              g_autofree char *number = g_strdup_printf ("FC-L%05u", c);
+
+              json_object_set_string_member (p, "number", number);
+              json_object_set_string_member (p, "outlet", FC_TEST_OUTLET);
+              case_id = g_strdup (id);
+            }
+          g_ptr_array_add (events, fc_event_new (id, case_id, types[i], hlc, device, "li", p));
+        }
+    }
+  g_assert_true (fc_store_ingest (d->store, events, FC_SYNC_PENDING, &error));
+  g_assert_no_error (error);
+}
+
+typedef struct {
+  FcSyncClient *client;
+  FcHqServer   *server;
+  guint64       requests_before;
+  gboolean      armed;
+} ArmAfterFirst;
+
+/* Once the first page's answer is in (the client counts a request when
+ * its response has arrived), the next request — the pull-ahead, sent as
+ * the first page starts being written — gets a 500. */
+static gboolean
+arm_after_first_cb (gpointer data)
+{
+  ArmAfterFirst *a = data;
+
+  if (stats_of (a->client).requests <= a->requests_before)
+    return G_SOURCE_CONTINUE;
+  fc_hq_server_set_fault (a->server, FC_HQ_FAULT_HTTP_500, 1);
+  a->armed = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* A cycle that fails while a page is being written on a worker answers
+ * only once the write is over: whoever is told "failed" may quit at once
+ * (fieldcase --sync-only --once does), and must not leave a worker inside
+ * a transaction. The written page is kept; the next cycle goes on from it. */
+static void
+test_fail_waits_for_write (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(FcTestDevice) peer = fc_test_device_new (f->dir, "li", f->hq->url, NULL);
+  g_autoptr(GError) error = NULL;
+  ArmAfterFirst arm = { f->dev->client, f->hq->server, 0, FALSE };
+  FcSyncTuning t;
+  gint64 held;
+
+  quiet_tuning (peer->client);
+  fc_test_device_enrol (peer, f->hq);
+  ingest_cases (peer, 1500);
+  fc_test_sync_ok (peer->client);
+  g_assert_cmpint (fc_hq_server_count_events (f->hq->server), ==, 6000);
+
+  fc_test_device_enrol (f->dev, f->hq);
+  fc_sync_client_get_tuning (f->dev->client, &t);
+  t.pull_limit = 3000;
+  fc_sync_client_set_tuning (f->dev->client, &t);
+  arm.requests_before = stats_of (f->dev->client).requests;
+  g_timeout_add (1, arm_after_first_cb, &arm);
+  error = fc_test_sync (f->dev->client);
+  g_assert_true (arm.armed);
+  g_assert_error (error, FC_SYNC_ERROR, FC_SYNC_ERROR_SERVER);
+  /* Told of the failure: the first page is already in, whole. */
+  held = fc_test_count (f->dev->store, "SELECT count(*) FROM events");
+  g_assert_cmpint (held, ==, 3000);
+  /* And the next cycle brings the rest, nothing twice. */
+  fc_test_sync_ok (f->dev->client);
+  g_assert_cmpint (fc_test_count (f->dev->store, "SELECT count(DISTINCT id) FROM events"), ==, 6000);
+  g_assert_cmpint (fc_test_count (f->dev->store, "SELECT count(*) FROM events"), ==, 6000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -984,6 +1085,7 @@ main (int   argc,
   ADD ("pull-written-off-main-thread", test_pull_written_off_main_thread);
   ADD ("snapshot-search-later", test_snapshot_search_later);
   ADD ("search-pass-resumes-at-start", test_search_pass_resumes_at_start);
+  ADD ("fail-waits-for-write", test_fail_waits_for_write);
 #undef ADD
   return g_test_run ();
 }
